@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from apps.accounts.models import User
+from apps.accounts.resources import UserResource
+from apps.core.admin import BaseAdmin
+from apps.vendors.admin import AdminsOnlyImportExportMixin
+
+admin.site.unregister(Group)
+
+
+class UserCreateForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(AdminsOnlyImportExportMixin, DjangoUserAdmin, BaseAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    change_password_form = AdminPasswordChangeForm
+    resource_classes = [UserResource]
+    ordering = ["email"]
+    list_display = ["email", "full_name", "phone", "roles", "staff_badge", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_active", "groups", "date_joined"]
+    search_fields = ["email", "full_name", "phone"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["full_name", "phone"]}),
+        (_("Roles and permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    filter_horizontal = ["groups"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @display(description=_("Roles"))
+    def roles(self, obj):
+        return ", ".join(group.name for group in obj.groups.all()) or "—"
+
+    @display(description=_("Back office"), boolean=True)
+    def staff_badge(self, obj):
+        return obj.is_staff
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
+    filter_horizontal = ["permissions"]

@@ -1,0 +1,85 @@
+"""Roles are auth groups whose permissions are declared here and synced on every migrate."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+class Role:
+    SELLER = "Seller"
+    COURIER = "Courier"
+    SUPPORT = "Support staff"
+    MANAGER = "Manager"
+    ANALYST = "Analyst"
+    ADMINISTRATOR = "Administrator"
+
+
+ALL = ("view", "add", "change", "delete")
+VIEW = ("view",)
+ACCESS_ALL_VENDORS = "vendors.access_all_vendors"
+
+# model label -> actions; "perms" lists extra codenames as "app_label.codename".
+ROLE_PERMISSIONS: dict[str, dict] = {
+    Role.SELLER: {
+        "models": {"vendors.vendor": ("view", "change"), "vendors.vendormembership": ("view", "change", "delete")},
+    },
+    Role.COURIER: {"models": {}},
+    Role.SUPPORT: {
+        "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW},
+        "perms": [ACCESS_ALL_VENDORS],
+    },
+    Role.MANAGER: {
+        "models": {
+            "accounts.user": ("view", "change"),
+            "vendors.vendor": ALL,
+            "vendors.vendormembership": ALL,
+            "django_q.success": VIEW,
+            "django_q.failure": VIEW,
+            "django_q.schedule": VIEW,
+        },
+        "perms": [ACCESS_ALL_VENDORS],
+    },
+    Role.ANALYST: {
+        "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW},
+        "perms": [ACCESS_ALL_VENDORS],
+    },
+    # Administrators hold every permission of the platform's own apps and of the tools they run.
+    Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core"]},
+}
+
+# Roles whose members work in the Django admin.
+BACK_OFFICE_ROLES = {Role.SELLER, Role.SUPPORT, Role.MANAGER, Role.ANALYST, Role.ADMINISTRATOR}
+
+
+def _permissions_for(spec: dict) -> list[Permission]:
+    perms = []
+    for label, actions in spec.get("models", {}).items():
+        app_label, model = label.split(".")
+        perms += Permission.objects.filter(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    for full in spec.get("perms", []):
+        app_label, codename = full.split(".")
+        perms += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    if spec.get("apps"):
+        perms += Permission.objects.filter(content_type__app_label__in=spec["apps"])
+    return perms
+
+
+@transaction.atomic
+def sync_roles() -> None:
+    """Create the role groups and set their permissions to exactly what is declared."""
+    for name, spec in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions_for(spec))
+
+
+def sync_roles_after_migrate(sender, using="default", apps=global_apps, **kwargs):
+    if sender.label != "accounts":
+        return
+    # post_migrate fires app by app; make sure every app's permissions exist before syncing.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles()

@@ -1,0 +1,16 @@
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.roles import BACK_OFFICE_ROLES
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: list[str]) -> User:
+    """Give a person exactly these roles; back-office roles grant admin access (is_staff)."""
+    user.groups.set(Group.objects.filter(name__in=roles))
+    is_staff = user.is_superuser or bool(set(roles) & BACK_OFFICE_ROLES)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    return user

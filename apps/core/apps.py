@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+    verbose_name = "Platform"
+
+    def ready(self):
+        from apps.core.schedules import sync_schedules
+
+        post_migrate.connect(sync_schedules, dispatch_uid="core.sync_schedules")

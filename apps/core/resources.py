@@ -1,0 +1,68 @@
+"""Import-export resources: formula-safe exports and vendor-scoped imports."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import resources
+
+from apps.core.scoping import VendorScope, vendor_id_of, vendor_path_of
+
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class SafeModelResource(resources.ModelResource):
+    """Every export cell that a spreadsheet would evaluate is prefixed with a quote."""
+
+    def __init__(self, vendor_scope: VendorScope | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.vendor_scope = vendor_scope
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+
+class VendorScopedResource(SafeModelResource):
+    """Imports for a vendor member: rows are forced to their vendor; other vendors' rows fail."""
+
+    def _member_scope(self) -> VendorScope | None:
+        scope = self.vendor_scope
+        return None if scope is None or scope.all_vendors else scope
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return self.vendor_scope.filter(queryset) if self.vendor_scope else queryset
+
+    def get_instance(self, instance_loader, row):
+        instance = super().get_instance(instance_loader, row)
+        scope = self._member_scope()
+        if instance is None and scope is not None:
+            # Not found inside the scope: if it exists at all, it is another vendor's.
+            unscoped = self._meta.model._default_manager.all()
+            lookup = {
+                field.attribute: field.clean(row)
+                for field in self.get_import_id_fields_as_fields()
+                if field.column_name in row and row[field.column_name] not in (None, "")
+            }
+            if lookup and unscoped.filter(**lookup).exists():
+                raise ValidationError(_("This row names a record that belongs to another vendor."))
+        return instance
+
+    def get_import_id_fields_as_fields(self):
+        return [self.fields[name] for name in self.get_import_id_fields() if name in self.fields]
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        scope = self._member_scope()
+        path = vendor_path_of(type(instance))
+        if scope is None or path in (None, "pk"):
+            return
+        if scope.single_vendor_id and "__" not in path:
+            setattr(instance, f"{path}_id", scope.single_vendor_id)
+        elif vendor_id_of(instance) not in scope.vendor_ids:
+            raise ValidationError({path.split("__")[0]: _("You can only import rows for your own vendor.")})

@@ -1,0 +1,15 @@
+"""Recurring tasks, declared in code and synced on migrate (idempotent)."""
+
+from django_q.models import Schedule
+
+SCHEDULES = [
+    {"name": "worker-heartbeat", "func": "apps.core.tasks.heartbeat", "schedule_type": Schedule.MINUTES, "minutes": 1},
+]
+
+
+def sync_schedules(sender, **kwargs):
+    if sender.label != "core":
+        return
+    for spec in SCHEDULES:
+        spec = dict(spec)
+        Schedule.objects.update_or_create(name=spec.pop("name"), defaults={**spec, "repeats": -1})

@@ -1,0 +1,33 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.core.selectors import health_checks
+from apps.vendors.models import Vendor
+
+
+@require_GET
+def home(request):
+    vendors = Vendor.objects.active().order_by("name")
+    return render(request, "core/home.html", {"vendors": vendors})
+
+
+@never_cache
+@require_GET
+def health(request):
+    checks = health_checks()
+    ok = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if ok else "down", "checks": checks}, status=200 if ok else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

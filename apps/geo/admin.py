@@ -1,0 +1,25 @@
+from django.contrib import admin
+from unfold.admin import ModelAdmin, TabularInline
+
+from apps.geo.models import Prefecture, Region
+
+
+class PrefectureInline(TabularInline):
+    model = Prefecture
+    extra = 0
+    fields = ["name", "code"]
+
+
+@admin.register(Region)
+class RegionAdmin(ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    inlines = [PrefectureInline]
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(ModelAdmin):
+    list_display = ["name", "region", "code"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "code"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ManagementConfig(AppConfig):
+    """Project-wide commands (demo data, benchmarks); Django finds them in management/management/commands."""
+
+    name = "management"
+    label = "platform_commands"
+    verbose_name = "Project commands"

@@ -1,0 +1,88 @@
+"""Demo people and vendors for a new machine. Idempotent: a second run changes nothing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.accounts.services import user_set_roles
+from apps.vendors.models import Vendor, VendorMembership
+
+DEMO_PASSWORD = "comptoir-demo"  # demo machines only; the command refuses to run when DEBUG is off
+
+PEOPLE = [
+    # e-mail, full name, roles, superuser
+    ("admin@comptoir.local", "Aïssatou Barry", [Role.ADMINISTRATOR], True),
+    ("manager@comptoir.local", "Mamadou Diallo", [Role.MANAGER], False),
+    ("analyst@comptoir.local", "Fatoumata Camara", [Role.ANALYST], False),
+    ("support1@comptoir.local", "Ibrahima Sow", [Role.SUPPORT], False),
+    ("support2@comptoir.local", "Mariama Bah", [Role.SUPPORT], False),
+    ("courier@comptoir.local", "Ousmane Keïta", [Role.COURIER], False),
+    ("customer1@comptoir.local", "Kadiatou Touré", [], False),
+    ("customer2@comptoir.local", "Alpha Condé", [], False),
+    ("customer3@comptoir.local", "Hawa Soumah", [], False),
+]
+
+VENDORS = [
+    {
+        "slug": "kaloum-auto", "name": "Kaloum Auto Services",
+        "description": "Car maintenance, diagnostics and spare parts in the heart of Kaloum.",
+        "contact_email": "contact@kaloum-auto.example", "contact_phone": "+224 620 00 00 01",
+        "address": "Avenue de la République, Kaloum, Conakry",
+        "members": [("owner.kaloum@comptoir.local", "Sekou Sylla", "owner"),
+                    ("staff.kaloum@comptoir.local", "Nènè Bangoura", "staff")],
+    },
+    {
+        "slug": "madina-market", "name": "Madina Market",
+        "description": "Electronics, jewellery and household goods from the Madina market, delivered.",
+        "contact_email": "hello@madina-market.example", "contact_phone": "+224 620 00 00 02",
+        "address": "Marché de Madina, Matam, Conakry",
+        "members": [("owner.madina@comptoir.local", "Djenabou Baldé", "owner"),
+                    ("staff.madina@comptoir.local", "Lansana Kouyaté", "staff")],
+    },
+    {
+        "slug": "ratoma-digital", "name": "Ratoma Digital Studio",
+        "description": "Creative design and web development for small businesses.",
+        "contact_email": "studio@ratoma-digital.example", "contact_phone": "+224 620 00 00 03",
+        "address": "Route du Prince, Ratoma, Conakry",
+        "members": [("owner.ratoma@comptoir.local", "Thierno Diallo", "owner"),
+                    ("staff.ratoma@comptoir.local", "Oumou Cissé", "manager")],
+    },
+]
+
+
+def _person(email: str, full_name: str, roles: list[str], superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name,
+                                        is_superuser=superuser, is_staff=superuser)
+    return user_set_roles(user=user, roles=roles)
+
+
+class Command(BaseCommand):
+    help = "Create the demo administrator, staff, vendors, courier and customers (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo creates accounts with a known password; run it with DEBUG on or --force.")
+        logins = []
+        for email, full_name, roles, superuser in PEOPLE:
+            _person(email, full_name, roles, superuser)
+            logins.append((email, ", ".join(roles) or "Customer"))
+        for spec in VENDORS:
+            spec = dict(spec)
+            members = spec.pop("members")
+            vendor, _ = Vendor.objects.get_or_create(slug=spec["slug"], defaults=spec)
+            for email, full_name, role in members:
+                user = _person(email, full_name, [Role.SELLER])
+                VendorMembership.objects.get_or_create(vendor=vendor, user=user, defaults={"role": role})
+                logins.append((email, f"Seller ({role}, {vendor.name})"))
+        width = max(len(email) for email, _ in logins)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, what in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {what}")
