@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Per-process cache: each test starts clean (conftest clears it); the database cache is
+# exercised by migrate (its table is created by a migration) and by make run.
+if not env("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

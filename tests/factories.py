@@ -1,0 +1,49 @@
+import factory
+from django.contrib.auth.models import Group
+
+from apps.accounts.models import User
+from apps.vendors.models import Vendor, VendorMembership
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            from apps.accounts.services import user_set_roles
+
+            user_set_roles(user=self, roles=list(extracted))
+        if create:
+            self.save()
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+
+    name = factory.Sequence(lambda n: f"Vendor {n}")
+    slug = factory.Sequence(lambda n: f"vendor-{n}")
+    description = factory.Faker("sentence")
+    contact_email = factory.Sequence(lambda n: f"shop{n}@example.com")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorMembership
+
+    vendor = factory.SubFactory(VendorFactory)
+    user = factory.SubFactory(UserFactory, roles=["Seller"])
+    role = VendorMembership.Role.OWNER
+
+
+def group(name: str) -> Group:
+    return Group.objects.get(name=name)
