@@ -17,6 +17,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from apps.accounts.services import user_mark_email_verified
+
+            user_mark_email_verified(user=self)
+
+    @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             from apps.accounts.services import user_set_roles

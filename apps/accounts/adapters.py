@@ -8,3 +8,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return bool(url) and url.startswith("/") and not url.startswith("//") and url_has_allowed_host_and_scheme(
             url, allowed_hosts=None, require_https=False
         )
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # "Confirmation e-mail sent to X" appears only for a new address; a known one gets none.
+        # Dropping it keeps both sign-up responses identical (the next page says to check the inbox).
+        if message_template == "account/messages/email_confirmation_sent.txt":
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -14,3 +15,10 @@ def user_set_roles(*, user: User, roles: list[str]) -> User:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
     return user
+
+
+def user_mark_email_verified(*, user: User) -> None:
+    """Record the login address as verified (accounts created by staff or by seed data)."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

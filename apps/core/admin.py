@@ -2,14 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
+from import_export.resources import modelresource_factory
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 
+from apps.core.resources import SafeModelResource, VendorScopedResource
 from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
 
 
@@ -22,6 +24,16 @@ class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
     list_per_page = 50
     list_filter_submit = True
     warn_unsaved_form = True
+    # Every import/export goes through our resources: formula-safe, and vendor-scoped below.
+    base_resource_class = SafeModelResource
+
+    def get_resource_classes(self, request):
+        if not self.resource_classes:
+            return [modelresource_factory(self.model, resource_class=self.base_resource_class)]
+        unsafe = [cls.__name__ for cls in self.resource_classes if not issubclass(cls, self.base_resource_class)]
+        if unsafe:
+            raise ImproperlyConfigured(f"{', '.join(unsafe)} must subclass {self.base_resource_class.__name__}.")
+        return self.resource_classes
 
 
 class VendorScopedAdminMixin:
@@ -34,7 +46,7 @@ class VendorScopedAdminMixin:
     scoped as long as that model's admin uses this mixin too.
     """
 
-    vendor_scoped = True
+    base_resource_class = VendorScopedResource
 
     def vendor_scope(self, request) -> VendorScope:
         return VendorScope.for_request(request)

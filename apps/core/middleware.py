@@ -15,10 +15,9 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request.id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset on the way out: Django logs 4xx/5xx after the middleware chain returns,
+        # and those lines must carry the id too. The next request sets its own.
+        request_id_var.set(request.id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response

@@ -17,7 +17,7 @@ def neutralise_formula(value):
 
 
 class SafeModelResource(resources.ModelResource):
-    """Every export cell that a spreadsheet would evaluate is prefixed with a quote."""
+    """Exports prefix every cell a spreadsheet would evaluate with a quote; imports are all-or-nothing."""
 
     def __init__(self, vendor_scope: VendorScope | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -25,6 +25,12 @@ class SafeModelResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+    def import_data(self, dataset, **kwargs):
+        # All-or-nothing: one invalid row rolls back every row of the file.
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
 
 
 class VendorScopedResource(SafeModelResource):

@@ -58,7 +58,7 @@ class VendorAdmin(VendorScopedAdminMixin, AdminsOnlyImportExportMixin, BaseAdmin
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(members_total=Count("memberships"))
+        return super().get_queryset(request).annotate(members_total=Count("memberships")).order_by("name")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -150,7 +150,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "apps.accounts.forms.SignupForm"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# "mandatory" keeps sign-up from revealing whether an address has an account: known and new
+# addresses both get "check your inbox". "optional" signs new people in at once, which does reveal it.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
@@ -201,7 +203,13 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Import / export
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Import needs the model's add permission, export its view permission (then scoped per vendor).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Logging: one JSON line per event, carrying the request id.

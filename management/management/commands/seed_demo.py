@@ -6,7 +6,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.accounts.services import user_set_roles
+from apps.accounts.services import user_mark_email_verified, user_set_roles
 from apps.vendors.models import Vendor, VendorMembership
 
 DEMO_PASSWORD = "comptoir-demo"  # demo machines only; the command refuses to run when DEBUG is off
@@ -57,6 +57,7 @@ def _person(email: str, full_name: str, roles: list[str], superuser: bool = Fals
     if user is None:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name,
                                         is_superuser=superuser, is_staff=superuser)
+        user_mark_email_verified(user=user)
     return user_set_roles(user=user, roles=roles)
 
 
