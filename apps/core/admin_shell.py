@@ -8,13 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
+from apps.core.scoping import VendorScope
+from apps.vendors.models import Vendor, VendorMembership
 
 ENVIRONMENT_COLOURS = {"production": "danger", "staging": "warning"}
+DASHBOARD_ROLES = (Role.SELLER, Role.COURIER, Role.SUPPORT, Role.MANAGER, Role.ANALYST, Role.ADMINISTRATOR)
 
 
 def environment_callback(request):
@@ -78,15 +81,15 @@ def navigation(request):
 
 def dashboard_figures(days: int = 30) -> dict:
     """Users by role, vendors by status and sign-ups per day: a constant number of queries."""
-    from apps.vendors.models import Vendor
-
     User = get_user_model()
     since = timezone.localdate() - timedelta(days=days - 1)
     role_counts = dict(
         Group.objects.annotate(total=Count("user", filter=Q(user__is_active=True))).values_list("name", "total")
     )
+    # The customers filter joins the groups table; distinct keeps people with two roles counted once.
     users = User.objects.aggregate(
-        total=Count("id"), customers=Count("id", filter=Q(groups__isnull=True, is_superuser=False))
+        total=Count("id", distinct=True),
+        customers=Count("id", filter=Q(groups__isnull=True, is_superuser=False, is_active=True), distinct=True),
     )
     vendors = dict(Vendor.objects.values_list("status").annotate(total=Count("id")).values_list("status", "total"))
     signups = dict(
@@ -98,20 +101,69 @@ def dashboard_figures(days: int = 30) -> dict:
     )
     day_list = [since + timedelta(days=offset) for offset in range(days)]
     return {
+        "days": days,
         "users_total": users["total"],
-        "users_by_role": [(_("Customers"), users["customers"])]
-        + [(name, role_counts.get(name, 0)) for name in (Role.SELLER, Role.COURIER, Role.SUPPORT, Role.MANAGER,
-                                                          Role.ANALYST, Role.ADMINISTRATOR)],
-        "vendors_by_status": [(label, vendors.get(value, 0)) for value, label in Vendor.Status.choices],
+        "users_by_role": [{"role": _("Customers"), "total": users["customers"]}]
+        + [{"role": name, "total": role_counts.get(name, 0)} for name in DASHBOARD_ROLES],
+        "vendors_by_status": [
+            {"status": value, "label": label, "total": vendors.get(value, 0)} for value, label in Vendor.Status.choices
+        ],
         "signups": [(day, signups.get(day, 0)) for day in day_list],
+        "signups_total": sum(signups.values()),
     }
+
+
+def _signup_chart(signups) -> str:
+    return json.dumps({
+        "labels": [day.strftime("%d %b") for day, _count in signups],
+        "datasets": [{
+            "label": str(_("Sign-ups")),
+            "data": [count for _day, count in signups],
+            "backgroundColor": "var(--color-primary-600)",
+            "maxTicksXLimit": 10,
+        }],
+    })
+
+
+# Platform-wide figures name every account and vendor, so only people who may list users see them.
+PLATFORM_FIGURES_PERMISSION = "accounts.view_user"
+
+
+def _member_stores(request) -> list[dict]:
+    """The stores the person works for, with links to the admin pages they may open."""
+    scope = VendorScope.for_request(request)
+    may_view_vendor = request.user.has_perm("vendors.view_vendor")
+    may_view_team = request.user.has_perm("vendors.view_vendormembership")
+    team_changelist = reverse("admin:vendors_vendormembership_changelist")
+    stores = []
+    memberships = VendorMembership.objects.filter(user=request.user).select_related("vendor").order_by("vendor__name")
+    for membership in memberships:
+        vendor = membership.vendor
+        is_open = scope.allows(vendor)  # members of a suspended vendor lose access to its pages
+        stores.append({
+            "vendor": vendor,
+            "role": membership.get_role_display(),
+            "is_open": is_open,
+            "details_url": reverse("admin:vendors_vendor_change", args=[vendor.pk])
+            if is_open and may_view_vendor else None,
+            "team_url": f"{team_changelist}?vendor__id__exact={vendor.pk}" if is_open and may_view_team else None,
+        })
+    return stores
 
 
 def dashboard_callback(request, context):
-    figures = dashboard_figures()
-    chart = {
-        "labels": [day.strftime("%d %b") for day, _count in figures["signups"]],
-        "datasets": [{"label": str(_("Sign-ups")), "data": [count for _day, count in figures["signups"]]}],
-    }
-    context.update({"figures": figures, "signup_chart": json.dumps(chart)})
+    """Platform staff get the figures; everyone else (sellers) gets the stores they work for."""
+    context["title"] = _("Dashboard")
+    if request.user.has_perm(PLATFORM_FIGURES_PERMISSION):
+        figures = dashboard_figures()
+        context.update({
+            "figures": figures,
+            "signup_chart": _signup_chart(figures["signups"]),
+            "role_table": {
+                "headers": [_("Role"), _("Active people")],
+                "rows": [[row["role"], row["total"]] for row in figures["users_by_role"]],
+            },
+        })
+    else:
+        context["stores"] = _member_stores(request)
     return context

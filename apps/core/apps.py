@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self):
+        # Runs after django.contrib.admin's autodiscovery, so django_q's admins exist to replace.
+        import apps.core.admin_tasks  # noqa: F401
         from apps.core.schedules import sync_schedules
 
         post_migrate.connect(sync_schedules, dispatch_uid="core.sync_schedules")
