@@ -1,4 +1,5 @@
 import factory
+from djmoney.money import Money
 from django.contrib.auth.models import Group
 
 from apps.accounts.models import User
@@ -54,3 +55,33 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def group(name: str) -> Group:
     return Group.objects.get(name=name)
+
+
+class ServiceCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.ServiceCategory"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Service"
+
+    vendor = factory.SubFactory(VendorFactory)
+    category = factory.SubFactory(ServiceCategoryFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    short_description = "A useful service"
+    base_price = Money(150000, "GNF")
+
+
+class ServiceTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.ServiceTier"
+
+    service = factory.SubFactory(ServiceFactory)
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    price = Money(250000, "GNF")

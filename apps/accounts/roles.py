@@ -22,7 +22,13 @@ ACCESS_ALL_VENDORS = "vendors.access_all_vendors"
 # model label -> actions; "perms" lists extra codenames as "app_label.codename".
 ROLE_PERMISSIONS: dict[str, dict] = {
     Role.SELLER: {
-        "models": {"vendors.vendor": ("view", "change"), "vendors.vendormembership": ("view", "change", "delete")},
+        "models": {
+            "vendors.vendor": ("view", "change"),
+            "vendors.vendormembership": ("view", "change", "delete"),
+            "catalog.service": ALL,
+            "catalog.servicetier": ALL,
+            "catalog.servicecategory": VIEW,
+        },
     },
     Role.COURIER: {"models": {}},
     Role.SUPPORT: {
@@ -34,6 +40,9 @@ ROLE_PERMISSIONS: dict[str, dict] = {
             "accounts.user": ("view", "change"),
             "vendors.vendor": ALL,
             "vendors.vendormembership": ALL,
+            "catalog.servicecategory": ALL,
+            "catalog.service": ALL,
+            "catalog.servicetier": ALL,
             "django_q.success": VIEW,
             "django_q.failure": VIEW,
             "django_q.schedule": VIEW,
@@ -41,11 +50,12 @@ ROLE_PERMISSIONS: dict[str, dict] = {
         "perms": [ACCESS_ALL_VENDORS],
     },
     Role.ANALYST: {
-        "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW},
+        "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW,
+                   "catalog.servicecategory": VIEW, "catalog.service": VIEW, "catalog.servicetier": VIEW},
         "perms": [ACCESS_ALL_VENDORS],
     },
     # Administrators hold every permission of the platform's own apps and of the tools they run.
-    Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core"]},
+    Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core", "catalog"]},
 }
 
 # Roles whose members work in the Django admin.

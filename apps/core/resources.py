@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import resources
+from djmoney.models.fields import MoneyField
+from djmoney.money import Money
+from import_export import resources, widgets
 
 from apps.core.scoping import VendorScope, vendor_id_of, vendor_path_of
 
@@ -16,12 +18,25 @@ def neutralise_formula(value):
     return value
 
 
+class MoneyAmountWidget(widgets.DecimalWidget):
+    """A MoneyField's amount; its currency travels in the model's own `<field>_currency` column."""
+
+    def render(self, value, obj=None, **kwargs):
+        return super().render(value.amount if isinstance(value, Money) else value, obj, **kwargs)
+
+
 class SafeModelResource(resources.ModelResource):
     """Exports prefix every cell a spreadsheet would evaluate with a quote; imports are all-or-nothing."""
 
     def __init__(self, vendor_scope: VendorScope | None = None, **kwargs):
         super().__init__(**kwargs)
         self.vendor_scope = vendor_scope
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, MoneyField):
+            return MoneyAmountWidget
+        return super().widget_from_django_field(f, default)
 
     def export_field(self, field, instance, **kwargs):
         return neutralise_formula(super().export_field(field, instance, **kwargs))

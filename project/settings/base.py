@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.vendors",
     "apps.geo",
+    "apps.catalog",
     "management.apps.ManagementConfig",
 ]
 
