@@ -12,6 +12,11 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
+    path("services/", include("apps.catalog.urls")),
+    path("payments/", include("apps.payments.urls")),
+    path("affiliates/", include("apps.affiliates.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("", include("apps.servicedesk.urls")),
     path("admin/", admin.site.urls),
 ]
 

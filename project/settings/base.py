@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "apps.vendors",
     "apps.geo",
     "apps.catalog",
+    "apps.payments",
+    "apps.notifications",
+    "apps.affiliates",
+    "apps.servicedesk",
     "management.apps.ManagementConfig",
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServicedeskConfig(AppConfig):
+    name = "apps.servicedesk"
+    label = "servicedesk"
+    verbose_name = "Service desk"
