@@ -14,3 +14,4 @@ class SignupForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"]
         user.phone = self.cleaned_data.get("phone", "")
         user.save(update_fields=["full_name", "phone"])
+

@@ -17,6 +17,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 ENVIRONMENT_NAME = env("ENVIRONMENT_NAME", default="development")
+# Absolute links in e-mails and PDFs (no request around when a worker renders them).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     # unfold and its contrib apps must come before django.contrib.admin
@@ -154,6 +156,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "apps.accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "apps.accounts.signup.RaceSafeSignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 # "mandatory" keeps sign-up from revealing whether an address has an account: known and new
 # addresses both get "check your inbox". "optional" signs new people in at once, which does reveal it.
@@ -231,6 +234,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_q": {"level": LOG_LEVEL, "propagate": True},
+        "weasyprint": {"level": "ERROR"},  # its INFO/WARNING lines are per-CSS-rule noise
     },
 }
 
@@ -267,3 +271,31 @@ UNFOLD = {
         "navigation": "apps.core.admin_shell.navigation",
     },
 }
+
+# --- Notifications and affiliates
+# A failed e-mail is tried again EMAIL_MAX_RETRIES times, after base, 2 x base, 4 x base ... seconds.
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=3)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
+# How long a followed share link (?ref=CODE) still credits its affiliate.
+AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
+
+# --- Payments
+# Secrets come only from the environment. Stripe is offered as soon as its key is set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+PAYMENT_GATEWAYS = env.list(
+    "PAYMENT_GATEWAYS", default=["sandbox", "bank_transfer"] + (["stripe"] if STRIPE_SECRET_KEY else [])
+)
+# The sandbox lets anyone mark a payment paid: this default secret is for development and tests only,
+# and production settings leave the sandbox out unless it is enabled on purpose with a secret of its own.
+SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", default="dev-only-sandbox-webhook-secret")
+# Where a bank transfer goes; the defaults are demo values, which production never offers.
+PAYMENT_BANK_DETAILS = {
+    "bank_name": env("PAYMENT_BANK_NAME", default="Demo Bank (development only)"),
+    "account_name": env("PAYMENT_BANK_ACCOUNT_NAME", default="Comptoir SARL"),
+    "account_number": env("PAYMENT_BANK_ACCOUNT_NUMBER", default="GN00 0000 0000 0000 0000 0000"),
+    "bic": env("PAYMENT_BANK_BIC", default="DEMOGNGN"),
+}
+# What a completed payment sets off, by purpose: a dotted path called as handler(payment=payment)
+# inside the completing transaction. Purposes without a handler only record the payment.
+PAYMENT_PURPOSE_HANDLERS = {"service_purchase": "apps.servicedesk.services.request_create_from_payment"}

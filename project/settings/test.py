@@ -17,7 +17,8 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
-# Per-process cache: each test starts clean (conftest clears it); the database cache is
-# exercised by migrate (its table is created by a migration) and by make run.
-if not env("REDIS_URL", default=""):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-process cache whatever REDIS_URL or .env say: each test starts clean (conftest clears it)
+# and never wipes a developer's Redis. The database cache is exercised by migrate and make run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+Q_CLUSTER.pop("redis", None)  # noqa: F405
+Q_CLUSTER["orm"] = "default"  # noqa: F405

@@ -1,0 +1,75 @@
+# Comptoir: every day-to-day command. GNU make; needs only python3 on a fresh clone.
+#   make run    virtualenv + migrate + demo data, then web (http://127.0.0.1:8000) and task worker
+#   make test   virtualenv + the test suite on SQLite
+# `make help` lists the rest.
+
+PYTHON ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed
+# Extra pytest options for any test target, e.g. `make test PYTEST_ARGS="-k signup -x"`.
+PYTEST_ARGS ?=
+# The PostgreSQL suite's database; pytest-django creates and drops test_<name> itself.
+PG_DATABASE_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/comptoir_test)
+CHROMIUM ?= /usr/bin/chromium
+# apt-get needs root; use sudo when make runs as another user.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test test-pg test-browser check clean
+
+help:
+	@echo "make run           set up, migrate, load demo data, start web on http://127.0.0.1:8000 + task worker"
+	@echo "make test          run the test suite on SQLite (no server needed)"
+	@echo "make test-pg       run the whole suite but browser tests on PostgreSQL ($(PG_DATABASE_URL))"
+	@echo "make test-browser  run the Playwright browser journeys in Debian's Chromium (installs it if missing)"
+	@echo "make check         Django system checks and a check for missing migrations"
+	@echo "make venv          create $(VENV) and install requirements-dev.txt"
+	@echo "make clean         remove $(VENV), caches and test artefacts (keeps var/comptoir.sqlite3)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Procfile.dev runs gunicorn and qcluster with the local settings; honcho stops both on Ctrl-C.
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Starting web on http://127.0.0.1:8000 and the task worker (Ctrl-C stops both)."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+# Test targets drop DATABASE_URL/REDIS_URL exported in the shell, so tests stay off a developer's own servers.
+test: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+# Everything but the browser journeys, postgres-marked concurrency tests included.
+test-pg: $(STAMP)
+	@command -v pg_isready >/dev/null || { echo "PostgreSQL client tools not found: install PostgreSQL or use make test." >&2; exit 1; }
+	@if ! pg_isready -q -h 127.0.0.1; then \
+	  if [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null; then \
+	    echo "PostgreSQL is not answering; starting the local cluster."; \
+	    $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start; \
+	    for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done; \
+	  fi; \
+	  pg_isready -h 127.0.0.1 || { echo "PostgreSQL on 127.0.0.1 is not answering." >&2; exit 1; }; \
+	fi
+	env -u REDIS_URL DATABASE_URL="$(PG_DATABASE_URL)" $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(STAMP)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+	env -u DATABASE_URL -u REDIS_URL CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -m browser --screenshot=only-on-failure $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-results var/test-media
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
