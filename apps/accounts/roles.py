@@ -18,6 +18,7 @@ class Role:
 ALL = ("view", "add", "change", "delete")
 VIEW = ("view",)
 ACCESS_ALL_VENDORS = "vendors.access_all_vendors"
+SEE_ALL_REQUESTS = "servicedesk.view_all_servicerequests"
 
 # model label -> actions; "perms" lists extra codenames as "app_label.codename".
 ROLE_PERMISSIONS: dict[str, dict] = {
@@ -28,11 +29,16 @@ ROLE_PERMISSIONS: dict[str, dict] = {
             "catalog.service": ALL,
             "catalog.servicetier": ALL,
             "catalog.servicecategory": VIEW,
+            "servicedesk.servicerequest": ("view", "change"),
+            "payments.payment": VIEW,
         },
     },
     Role.COURIER: {"models": {}},
     Role.SUPPORT: {
-        "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW},
+        # providers: they work the requests assigned to them (the admin narrows the list to those)
+        "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW,
+                   "servicedesk.servicerequest": ("view", "change"), "notifications.emaillog": VIEW,
+                   "payments.payment": VIEW, "payments.paymentevent": VIEW},
         "perms": [ACCESS_ALL_VENDORS],
     },
     Role.MANAGER: {
@@ -43,19 +49,28 @@ ROLE_PERMISSIONS: dict[str, dict] = {
             "catalog.servicecategory": ALL,
             "catalog.service": ALL,
             "catalog.servicetier": ALL,
+            "servicedesk.servicerequest": ("view", "change"),
+            "payments.payment": VIEW,
+            "payments.paymentevent": VIEW,
+            "notifications.emaillog": ("view", "change"),
+            "affiliates.affiliate": ALL,
+            "affiliates.commission": ("view", "change"),
             "django_q.success": VIEW,
             "django_q.failure": VIEW,
             "django_q.schedule": VIEW,
         },
-        "perms": [ACCESS_ALL_VENDORS],
+        "perms": [ACCESS_ALL_VENDORS, SEE_ALL_REQUESTS, "payments.confirm_bank_transfer", "payments.refund_payment"],
     },
     Role.ANALYST: {
         "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW,
-                   "catalog.servicecategory": VIEW, "catalog.service": VIEW, "catalog.servicetier": VIEW},
-        "perms": [ACCESS_ALL_VENDORS],
+                   "catalog.servicecategory": VIEW, "catalog.service": VIEW, "catalog.servicetier": VIEW,
+                   "servicedesk.servicerequest": VIEW, "payments.payment": VIEW, "notifications.emaillog": VIEW,
+                   "affiliates.affiliate": VIEW, "affiliates.commission": VIEW},
+        "perms": [ACCESS_ALL_VENDORS, SEE_ALL_REQUESTS],
     },
     # Administrators hold every permission of the platform's own apps and of the tools they run.
-    Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core", "catalog"]},
+    Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core", "catalog", "payments",
+                                  "notifications", "affiliates", "servicedesk"]},
 }
 
 # Roles whose members work in the Django admin.

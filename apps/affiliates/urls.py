@@ -1,5 +1,9 @@
 from django.urls import path
 
+from apps.affiliates import views
+
 app_name = "affiliates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
+from djmoney.models.managers import money_manager
 from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
@@ -61,7 +62,8 @@ class Service(TimeStampedModel):
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = ServiceQuerySet.as_manager()
+    # money_manager: lookups with a Money (base_price__gte=Money(...)) also filter on the currency
+    objects = money_manager(ServiceQuerySet.as_manager())
 
     class Meta:
         verbose_name = _("service")

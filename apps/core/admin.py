@@ -56,6 +56,10 @@ class VendorScopedAdminMixin:
 
     # --- object-level permission: history and history-record views rely on these
     def _in_scope(self, request, obj) -> bool:
+        if obj is not None and not isinstance(obj, models.Model):
+            # unfold's detail actions check permissions with the raw object id from the URL
+            obj = self.get_object(request, unquote(str(obj)))
+            return obj is not None and self._in_scope(request, obj)
         return obj is None or self.vendor_scope(request).allows(obj)
 
     def has_view_permission(self, request, obj=None):

@@ -45,6 +45,39 @@ def navigation(request):
             ],
         },
         {
+            "title": _("Catalogue"),
+            "items": [
+                _item(_("Categories"), "category", reverse_lazy("admin:catalog_servicecategory_changelist"),
+                      "catalog.view_servicecategory"),
+                _item(_("Services"), "design_services", reverse_lazy("admin:catalog_service_changelist"),
+                      "catalog.view_service"),
+                _item(_("Service tiers"), "layers", reverse_lazy("admin:catalog_servicetier_changelist"),
+                      "catalog.view_servicetier"),
+            ],
+        },
+        {
+            "title": _("Service desk"),
+            "items": [
+                _item(_("Service requests"), "support_agent", reverse_lazy("admin:servicedesk_servicerequest_changelist"),
+                      "servicedesk.view_servicerequest"),
+                _item(_("Payments"), "payments", reverse_lazy("admin:payments_payment_changelist"),
+                      "payments.view_payment"),
+                _item(_("Payment events"), "webhook", reverse_lazy("admin:payments_paymentevent_changelist"),
+                      "payments.view_paymentevent"),
+            ],
+        },
+        {
+            "title": _("Notifications and affiliates"),
+            "items": [
+                _item(_("E-mails"), "mail", reverse_lazy("admin:notifications_emaillog_changelist"),
+                      "notifications.view_emaillog"),
+                _item(_("Affiliates"), "handshake", reverse_lazy("admin:affiliates_affiliate_changelist"),
+                      "affiliates.view_affiliate"),
+                _item(_("Commissions"), "percent", reverse_lazy("admin:affiliates_commission_changelist"),
+                      "affiliates.view_commission"),
+            ],
+        },
+        {
             "title": _("People"),
             "items": [
                 _item(_("Users"), "group", reverse_lazy("admin:accounts_user_changelist"), "accounts.view_user"),

@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, path2url
@@ -22,7 +23,10 @@ class StaticOnlyURLFetcher(URLFetcher):
         if parsed.scheme == "data":
             return super().fetch(url, headers)
         if parsed.scheme == "file" and parsed.path.startswith(settings.STATIC_URL):
-            path = finders.find(parsed.path.removeprefix(settings.STATIC_URL))
+            try:
+                path = finders.find(parsed.path.removeprefix(settings.STATIC_URL))
+            except SuspiciousFileOperation:  # ../ walking out of the static folders
+                path = None
             if path:
                 return super().fetch(path2url(path), headers)
         raise ForbiddenResource(f"PDF rendering may not fetch {url!r}")

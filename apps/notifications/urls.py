@@ -1,5 +1,4 @@
-from django.urls import path
-
+# E-mail has no customer pages; the prefix is kept for later ones (e.g. unsubscribe links).
 app_name = "notifications"
 
 urlpatterns: list = []

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "apps.affiliates.middleware.AffiliateReferralMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"

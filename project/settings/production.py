@@ -22,3 +22,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# --- Payments: the sandbox lets anyone mark a payment paid, and the bank details default to demo values,
+# so production offers each only when it is configured on purpose.
+if not env.bool("PAYMENT_SANDBOX_ENABLED", default=False):
+    PAYMENT_GATEWAYS = [code for code in PAYMENT_GATEWAYS if code != "sandbox"]  # noqa: F405
+elif not env("SANDBOX_WEBHOOK_SECRET", default=""):
+    raise ImproperlyConfigured("PAYMENT_SANDBOX_ENABLED needs a SANDBOX_WEBHOOK_SECRET of its own.")
+if not env("PAYMENT_BANK_ACCOUNT_NUMBER", default=""):
+    PAYMENT_GATEWAYS = [code for code in PAYMENT_GATEWAYS if code != "bank_transfer"]

@@ -16,7 +16,13 @@ from django.urls import reverse
 
 from apps.core.scoping import is_vendor_owned, vendor_id_of, vendor_path_of
 from apps.vendors.models import Vendor, VendorMembership
-from tests.factories import MembershipFactory, ServiceFactory, ServiceTierFactory
+from tests.factories import (
+    MembershipFactory,
+    PaymentFactory,
+    ServiceFactory,
+    ServiceTierFactory,
+    service_request_for,
+)
 
 DENIED = {403, 404}
 
@@ -27,6 +33,8 @@ VENDOR_OBJECT_FACTORIES = {
     "vendors.VendorMembership": lambda vendor: MembershipFactory(vendor=vendor, role="staff"),
     "catalog.Service": lambda vendor: ServiceFactory(vendor=vendor, name=f"{vendor.name} service"),
     "catalog.ServiceTier": lambda vendor: ServiceTierFactory(service__vendor=vendor, name=f"{vendor.name} tier"),
+    "payments.Payment": lambda vendor: PaymentFactory(vendor=vendor, description=f"{vendor.name} payment"),
+    "servicedesk.ServiceRequest": service_request_for,
 }
 
 

@@ -48,7 +48,8 @@ def test_seed_demo_twice_changes_nothing_the_second_time(settings):
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=open(os.devnull, "w"))
-    tracked = [m for m in apps.get_models() if m._meta.app_label in {"accounts", "vendors", "account", "auth"}]
+    tracked_apps = {"accounts", "vendors", "account", "auth", "catalog"}
+    tracked = [m for m in apps.get_models() if m._meta.app_label in tracked_apps]
 
     def snapshot():
         return {m._meta.label: sorted(map(repr, m.objects.values())) for m in tracked}

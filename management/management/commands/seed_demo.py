@@ -1,4 +1,4 @@
-"""Demo people and vendors for a new machine. Idempotent: a second run changes nothing."""
+"""Demo people, vendors and services for a new machine. Idempotent: a second run changes nothing."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +7,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_mark_email_verified, user_set_roles
+from apps.catalog.demo import seed_demo_services
 from apps.vendors.models import Vendor, VendorMembership
 
 DEMO_PASSWORD = "comptoir-demo"  # demo machines only; the command refuses to run when DEBUG is off
@@ -57,12 +58,12 @@ def _person(email: str, full_name: str, roles: list[str], superuser: bool = Fals
     if user is None:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name,
                                         is_superuser=superuser, is_staff=superuser)
-        user_mark_email_verified(user=user)
+    user_mark_email_verified(user=user)
     return user_set_roles(user=user, roles=roles)
 
 
 class Command(BaseCommand):
-    help = "Create the demo administrator, staff, vendors, courier and customers (idempotent)."
+    help = "Create the demo administrator, staff, vendors, courier, customers and services (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 user = _person(email, full_name, [Role.SELLER])
                 VendorMembership.objects.get_or_create(vendor=vendor, user=user, defaults={"role": role})
                 logins.append((email, f"Seller ({role}, {vendor.name})"))
+        self.stdout.write(f"Demo services created: {seed_demo_services()}.")
         width = max(len(email) for email, _ in logins)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, what in logins:

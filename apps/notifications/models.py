@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.models import TimeStampedModel
+
+
+class EmailLog(TimeStampedModel):
+    """One logical e-mail: what was rendered, and how its delivery went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)  # "<app>.<purpose>": servicedesk.confirmation
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Unique but nullable: e-mails without a key never collide (NULLs are distinct).
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True, null=True, blank=True)
+    related_reference = models.CharField(_("related reference"), max_length=64, blank=True, db_index=True)
+
+    # One history row per attempt keeps every error, not only the last; the bodies are left out
+    # because they never change and would be copied into each row.
+    history = HistoricalRecords(excluded_fields=["body_text", "body_html"])
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

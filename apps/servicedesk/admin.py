@@ -1,0 +1,189 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import RangeDateFilter
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
+from apps.core.exceptions import DomainError
+from apps.servicedesk import services
+from apps.servicedesk.models import ServiceRequest, StatusChange
+
+Status = ServiceRequest.Status
+STATUS_COLOURS = {
+    Status.PAYMENT_CONFIRMED: "info", Status.PENDING_CONTACT: "warning", Status.TEAM_ASSIGNED: "info",
+    Status.IN_PROGRESS: "primary", Status.COMPLETED: "success", Status.CANCELLED: "danger", Status.REFUNDED: "danger",
+}
+SEE_ALL = "servicedesk.view_all_servicerequests"
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}))
+
+    def __init__(self, *args, providers=None, note_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required
+        if providers is not None:
+            self.fields["provider"] = forms.ModelChoiceField(label=_("Provider"), queryset=providers,
+                                                               widget=UnfoldAdminSelectWidget)
+            self.order_fields(["provider", "note"])
+
+
+class TimelineInline(TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("Timeline")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # shown inside a request the person may already open; never on its own
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(VendorScopedAdminMixin, BaseAdmin):
+    list_display = ["reference", "full_name", "service", "created_at", "status_badge", "provider", "amount"]
+    list_filter = [("status", admin.ChoicesFieldListFilter), "service__category", ("created_at", RangeDateFilter),
+                   "provider", "vendor"]
+    list_select_related = ["service", "provider", "vendor"]
+    search_fields = ["reference", "full_name", "email", "phone"]
+    date_hierarchy = None
+    inlines = [TimelineInline]
+    actions = ["start_selected", "complete_selected"]
+    actions_detail = ["assign", "start", "complete", "cancel", "refund"]
+    readonly_fields = ["reference", "vendor", "service", "tier", "customer", "full_name", "email", "phone",
+                       "requirements", "amount", "status", "provider", "assigned_at", "completed_at",
+                       "affiliate_code", "payment_summary", "commission_summary", "email_log", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["reference", "status", "provider", "service", "tier", "vendor", "created_at"]}),
+        (_("Customer"), {"fields": ["full_name", "email", "phone", "customer", "requirements"]}),
+        (_("Money"), {"fields": ["amount", "payment_summary", "affiliate_code", "commission_summary"]}),
+        (_("Delivery"), {"fields": ["assigned_at", "completed_at", "email_log"]}),
+    ]
+
+    # --- who sees what: providers their own requests, sellers their vendor's, managers all
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.vendor_scope(request).all_vendors and not request.user.has_perm(SEE_ALL):
+            queryset = queryset.filter(provider=request.user)
+        return queryset
+
+    def _in_scope(self, request, obj):
+        if not super()._in_scope(request, obj):
+            return False
+        if not isinstance(obj, ServiceRequest) or request.user.has_perm(SEE_ALL):
+            return True  # no object yet (or an id, already resolved by the mixin through get_queryset)
+        return not self.vendor_scope(request).all_vendors or obj.provider_id == request.user.pk
+
+    def has_add_permission(self, request):
+        return False  # requests are created by payments, never by hand
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a paid request is cancelled or refunded, never deleted
+
+    @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")
+    def status_badge(self, obj):
+        return obj.status
+
+    @display(description=_("Payment"))
+    def payment_summary(self, obj):
+        payment = obj.payment
+        return f"{payment.amount} · {payment.gateway} · {payment.get_status_display()} · {payment.provider_reference or payment.token}"
+
+    @display(description=_("Affiliate commission"))
+    def commission_summary(self, obj):
+        from apps.affiliates.models import Commission
+
+        rows = Commission.objects.filter(reference=obj.reference).select_related("affiliate")
+        return "; ".join(f"{c.affiliate.code}: {c.amount} ({c.get_status_display()})" for c in rows) or "—"
+
+    @display(description=_("E-mails"))
+    def email_log(self, obj):
+        from apps.notifications.models import EmailLog
+
+        rows = EmailLog.objects.filter(related_reference=obj.reference).order_by("created_at")
+        return "; ".join(f"{log.subject} → {log.to} ({log.get_status_display()}, {log.attempts}×)" for log in rows) or "—"
+
+    # --- actions: every one calls a service and reports a refusal as a message
+    def _providers_for(self, req):
+        return (User.objects.filter(is_active=True)
+                .filter(Q(groups__name=Role.SUPPORT) | Q(vendor_memberships__vendor=req.vendor,
+                                                         vendor_memberships__vendor__status="active"))
+                .distinct().order_by("full_name", "email"))
+
+    def _transition_page(self, request, object_id, *, title, run, providers=False, note_required=False):
+        req = self.get_object(request, object_id)
+        if req is None or not self.has_change_permission(request, req):
+            raise Http404
+        form = TransitionForm(request.POST or None, providers=self._providers_for(req) if providers else None,
+                              note_required=note_required)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(req, form.cleaned_data)
+            except DomainError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, _("%(ref)s: done.") % {"ref": req.reference}, messages.SUCCESS)
+            return redirect(reverse("admin:servicedesk_servicerequest_change", args=[req.pk]))
+        return TemplateResponse(request, "admin/servicedesk/transition.html", {
+            **self.admin_site.each_context(request), "title": f"{title} · {req.reference}", "req": req,
+            "form": form, "opts": self.opts, "original": req})
+
+    @action(description=_("Assign"), permissions=["change"], icon="person_add")
+    def assign(self, request, object_id):
+        return self._transition_page(request, object_id, title=_("Assign"), providers=True, run=lambda req, data:
+                                     services.request_assign(request_id=req.pk, provider=data["provider"],
+                                                             actor=request.user, note=data["note"]))
+
+    @action(description=_("Start work"), permissions=["change"], icon="play_arrow")
+    def start(self, request, object_id):
+        return self._transition_page(request, object_id, title=_("Start work"), run=lambda req, data:
+                                     services.request_start(request_id=req.pk, actor=request.user, note=data["note"]))
+
+    @action(description=_("Complete"), permissions=["change"], icon="check_circle")
+    def complete(self, request, object_id):
+        return self._transition_page(request, object_id, title=_("Complete"), run=lambda req, data:
+                                     services.request_complete(request_id=req.pk, actor=request.user, note=data["note"]))
+
+    @action(description=_("Cancel"), permissions=["change"], icon="cancel")
+    def cancel(self, request, object_id):
+        return self._transition_page(request, object_id, title=_("Cancel"), note_required=True, run=lambda req, data:
+                                     services.request_cancel(request_id=req.pk, actor=request.user, note=data["note"]))
+
+    @action(description=_("Refund"), permissions=["change"], icon="currency_exchange")
+    def refund(self, request, object_id):
+        return self._transition_page(request, object_id, title=_("Refund"), note_required=True, run=lambda req, data:
+                                     services.request_refund(request_id=req.pk, actor=request.user, note=data["note"]))
+
+    def _bulk(self, request, queryset, service):
+        for req in queryset:
+            try:
+                service(request_id=req.pk, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, _("%(ref)s updated.") % {"ref": req.reference})
+
+    @admin.action(description=_("Start work on selected requests"), permissions=["change"])
+    def start_selected(self, request, queryset):
+        self._bulk(request, queryset, services.request_start)
+
+    @admin.action(description=_("Complete selected requests"), permissions=["change"])
+    def complete_selected(self, request, queryset):
+        self._bulk(request, queryset, services.request_complete)

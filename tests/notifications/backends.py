@@ -1,0 +1,13 @@
+from django.core.mail.backends.locmem import EmailBackend
+
+
+class FlakyBackend(EmailBackend):
+    """Refuses the next `failures_left` sends like an unreachable SMTP server, then delivers to mail.outbox."""
+
+    failures_left = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures_left:
+            FlakyBackend.failures_left -= 1
+            raise ConnectionRefusedError("SMTP server unreachable")
+        return super().send_messages(messages)
