@@ -75,3 +75,12 @@ def test_receipt_rendering_refuses_anything_but_our_static_files():
         with pytest.raises(ForbiddenResource):
             fetcher.fetch(url)
     assert fetcher.fetch("file:///static/img/logo.svg") is not None
+
+
+def test_bench_receipt_prints_its_ratios():
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bench_receipt", runs=2, stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert re.fullmatch(r"bench_receipt: warm_vs_trivial=\d+\.\d+ cold_vs_warm=\d+\.\d+", last)

@@ -8,6 +8,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_mark_email_verified, user_set_roles
 from apps.catalog.demo import seed_demo_services
+from apps.catalog.models import ServiceCategory
 from apps.vendors.models import Vendor, VendorMembership
 
 DEMO_PASSWORD = "comptoir-demo"  # demo machines only; the command refuses to run when DEBUG is off
@@ -62,6 +63,26 @@ def _person(email: str, full_name: str, roles: list[str], superuser: bool = Fals
     return user_set_roles(user=user, roles=roles)
 
 
+# Who receives new service requests, by category (the least busy of them gets each one).
+PROVIDERS = {
+    "support1@comptoir.local": ["automobile", "car-service", "logistics", "rentals", "hotel"],
+    "support2@comptoir.local": ["loans", "paperwork", "electronics", "jewelry"],
+    "staff.ratoma@comptoir.local": ["creative-design", "web-development"],
+    "owner.ratoma@comptoir.local": ["web-development"],
+}
+
+
+def _route_demo_categories() -> None:
+    categories = ServiceCategory.objects.in_bulk(field_name="slug")
+    for email, slugs in PROVIDERS.items():
+        provider = User.objects.get(email=email)
+        for slug in slugs:
+            category = categories[slug]
+            # add() only when missing: history records every m2m add, even of an existing link
+            if not category.eligible_providers.filter(pk=provider.pk).exists():
+                category.eligible_providers.add(provider)
+
+
 class Command(BaseCommand):
     help = "Create the demo administrator, staff, vendors, courier, customers and services (idempotent)."
 
@@ -85,6 +106,7 @@ class Command(BaseCommand):
                 VendorMembership.objects.get_or_create(vendor=vendor, user=user, defaults={"role": role})
                 logins.append((email, f"Seller ({role}, {vendor.name})"))
         self.stdout.write(f"Demo services created: {seed_demo_services()}.")
+        _route_demo_categories()
         width = max(len(email) for email, _ in logins)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, what in logins:
