@@ -13,10 +13,14 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("services/", include("apps.catalog.urls")),
+    path("shop/", include("apps.catalog.urls_shop")),
+    path("loyalty/", include("apps.loyalty.urls")),
+    path("reviews/", include("apps.reviews.urls")),
     path("payments/", include("apps.payments.urls")),
     path("affiliates/", include("apps.affiliates.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.servicedesk.urls")),
+    path("", include("apps.orders.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
+from apps.core.validators import validate_image
 
 CURRENCY_CHOICES = [(code, code) for code in settings.CURRENCIES]
 
@@ -99,3 +100,115 @@ class ServiceTier(TimeStampedModel):
 
     def __str__(self):
         return f"{self.service} · {self.name}"
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible(self):
+        """What buyers may see and buy: active, approved by a moderator, sold by an active vendor."""
+        return self.filter(is_active=True, moderation_status=Product.Moderation.APPROVED, vendor__status="active")
+
+
+class Product(TimeStampedModel):
+    """An item a vendor sells; buyers see it only once a moderator approved its current content."""
+
+    vendor_path = "vendor"
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    # A change to any of these sends the product back to moderation.
+    MODERATED_FIELDS = ("name", "description", "price", "price_currency")
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="products",
+                               verbose_name=_("vendor"))
+    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="products",
+                                 verbose_name=_("category"))
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    brand = models.CharField(_("brand"), max_length=80, blank=True, db_index=True)
+    colour = models.CharField(_("colour"), max_length=40, blank=True, db_index=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True,
+                                  help_text=_('Free attributes, e.g. {"size": "M", "material": "cotton"}.'))
+    price = MoneyField(_("price"), max_digits=14, decimal_places=2, default_currency=settings.BASE_CURRENCY,
+                       currency_choices=CURRENCY_CHOICES, validators=[MinMoneyValidator(0)])
+    sale_price = MoneyField(_("sale price"), max_digits=14, decimal_places=2, null=True, blank=True,
+                            default_currency=settings.BASE_CURRENCY, currency_choices=CURRENCY_CHOICES,
+                            validators=[MinMoneyValidator(0)])
+    sale_starts_at = models.DateTimeField(_("sale starts"), null=True, blank=True)
+    sale_ends_at = models.DateTimeField(_("sale ends"), null=True, blank=True)
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=5)
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    moderation_status = models.CharField(_("moderation"), max_length=16, choices=Moderation.choices,
+                                         default=Moderation.PENDING, db_index=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("moderated by"))
+    rating_average = models.DecimalField(_("average rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+
+    history = HistoricalRecords()
+    objects = money_manager(ProductQuerySet.as_manager())
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="catalog_product_stock_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(sale_ends_at__isnull=True) | models.Q(sale_starts_at__isnull=True)
+                | models.Q(sale_ends_at__gt=models.F("sale_starts_at")),
+                name="catalog_product_sale_window_ordered"),
+        ]
+        indexes = [models.Index(fields=["vendor", "moderation_status"], name="catalog_product_vendor_mod")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("shop:product-detail", args=[self.slug])
+
+    def on_sale(self, at=None) -> bool:
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        return (self.sale_price is not None and self.sale_price < self.price
+                and (self.sale_starts_at is None or self.sale_starts_at <= at)
+                and (self.sale_ends_at is None or at < self.sale_ends_at))
+
+    def current_price(self, at=None):
+        """The price a buyer pays now: the sale price inside its window, else the price."""
+        return self.sale_price if self.on_sale(at) else self.price
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+def product_image_path(instance, filename):
+    return f"products/{instance.product.vendor_id}/{instance.product_id}/{filename}"
+
+
+class ProductImage(TimeStampedModel):
+    vendor_path = "product__vendor"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product"))
+    image = models.ImageField(_("image"), upload_to=product_image_path, validators=[validate_image])
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_path, blank=True, editable=False)
+    alt_text = models.CharField(_("description of the image"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["product", "sort_order", "pk"]
+
+    def __str__(self):
+        return self.alt_text or f"{self.product} #{self.sort_order}"

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.affiliates",
     "apps.servicedesk",
+    "apps.promotions",
+    "apps.loyalty",
+    "apps.orders",
+    "apps.reviews",
     "management.apps.ManagementConfig",
 ]
 
