@@ -144,6 +144,7 @@ class Order(TimeStampedModel):
     recipient_phone = models.CharField(_("recipient phone"), max_length=32, blank=True)
     subtotal = money_field(_("subtotal"))
     discount = money_field(_("promo discount"), default=0)
+    points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
     points_discount = money_field(_("points discount"), default=0)
     delivery_fee = money_field(_("delivery commission charged"), default=0)
     total = money_field(_("total"))
