@@ -15,6 +15,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
+from apps.core.templatetags.money import price
 from apps.servicedesk import services
 from apps.servicedesk.models import ServiceRequest, StatusChange
 
@@ -58,7 +59,7 @@ class TimelineInline(TabularInline):
 
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(VendorScopedAdminMixin, BaseAdmin):
-    list_display = ["reference", "full_name", "service", "created_at", "status_badge", "provider", "amount"]
+    list_display = ["reference", "full_name", "service", "created_at", "status_badge", "provider", "amount_display"]
     list_filter = [("status", admin.ChoicesFieldListFilter), "service__category", ("created_at", RangeDateFilter),
                    "provider", "vendor"]
     list_select_related = ["service", "provider", "vendor"]
@@ -99,12 +100,16 @@ class ServiceRequestAdmin(VendorScopedAdminMixin, BaseAdmin):
 
     @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")
     def status_badge(self, obj):
-        return obj.status
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Amount"), ordering="amount")
+    def amount_display(self, obj):
+        return price(obj.amount)
 
     @display(description=_("Payment"))
     def payment_summary(self, obj):
         payment = obj.payment
-        return f"{payment.amount} · {payment.gateway} · {payment.get_status_display()} · {payment.provider_reference or payment.token}"
+        return f"{price(payment.amount)} · {payment.gateway} · {payment.get_status_display()} · {payment.provider_reference or payment.token}"
 
     @display(description=_("Affiliate commission"))
     def commission_summary(self, obj):

@@ -71,7 +71,7 @@ class VendorAdmin(VendorScopedAdminMixin, AdminsOnlyImportExportMixin, BaseAdmin
 
     @display(description=_("Status"), label={"active": "success", "suspended": "danger"}, ordering="status")
     def status_badge(self, obj):
-        return obj.status
+        return obj.status, obj.get_status_display()
 
     @display(description=_("Members"), ordering="members_total")
     def members_count(self, obj):
@@ -109,7 +109,7 @@ class VendorMembershipAdmin(VendorScopedAdminMixin, BaseAdmin):
 
     @display(description=_("Role"), label={"owner": "primary", "manager": "info", "staff": "warning"})
     def role_badge(self, obj):
-        return obj.role
+        return obj.role, obj.get_role_display()
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
