@@ -151,3 +151,108 @@ def service_request_for(vendor, **fields):
         purchase=purchase, payment=payment, vendor=vendor, service=service, full_name=purchase.full_name,
         email=purchase.email, phone=purchase.phone, amount=purchase.amount,
         **{"status": ServiceRequest.Status.PENDING_CONTACT, **fields})
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Product"
+
+    vendor = factory.SubFactory(VendorFactory)
+    category = factory.SubFactory(ServiceCategoryFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    price = Money(50000, "GNF")
+    stock = 10
+    moderation_status = "approved"
+
+
+def order_for(vendor, buyer=None, status="placed", lines=None, **fields):
+    """An order of this vendor as checkout leaves it (stock already taken), priced from its lines.
+
+    lines: [(product, quantity)], one product of the vendor by default; other Order fields as keywords
+    (checkout=... puts several orders in one checkout).
+    """
+    from apps.orders.models import Checkout, Order, OrderItem, OrderStatusChange
+
+    buyer = buyer or UserFactory()
+    lines = lines or [(ProductFactory(vendor=vendor, name=f"{vendor.name} product"), 1)]
+    checkout = fields.pop("checkout", None) or Checkout.objects.create(buyer=buyer)
+    priced = [(product, quantity, product.current_price()) for product, quantity in lines]
+    subtotal = sum((price * quantity for _product, quantity, price in priced), Money(0, "GNF"))
+    fields.setdefault("total", subtotal - fields.get("discount", Money(0, "GNF"))
+                      - fields.get("points_discount", Money(0, "GNF")) + fields.get("delivery_fee", Money(0, "GNF")))
+    order = Order.objects.create(
+        checkout=checkout, vendor=vendor, buyer=buyer, status=status, subtotal=subtotal,
+        recipient_name=buyer.full_name, recipient_phone="+224 620 00 00 00",
+        delivery_address="Rue KA-020, near the Kaloum market\nKaloum, Conakry", **fields)
+    OrderItem.objects.bulk_create([
+        OrderItem(order=order, product=product, product_name=product.name, unit_price=price, quantity=quantity,
+                  line_total=price * quantity)
+        for product, quantity, price in priced])
+    OrderStatusChange.objects.create(order=order, to_status="placed", actor=buyer)
+    return order
+
+
+class PromoCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotions.PromoCode"
+
+    code = factory.Sequence(lambda n: f"PROMO{n:03d}")
+    kind = "percent"
+    percent_off = "10.00"
+
+    class Params:
+        fixed = factory.Trait(kind="fixed", percent_off=None, amount_off=Money(5000, "GNF"))
+
+
+def review_for(vendor, buyer=None, rating=4, text="Good value", **fields):
+    """A verified review of one of this vendor's products, by a buyer whose order of it was delivered."""
+    from apps.reviews.models import Review
+
+    order = order_for(vendor, buyer=buyer, status="delivered", delivered_at=timezone.now())
+    item = order.items.get()
+    return Review.objects.create(product=item.product, buyer=order.buyer, order_item=item, rating=rating, text=text,
+                                 **fields)
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.ProductImage"
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.django.ImageField(width=800, height=600, color="teal", format="PNG")
+    thumbnail = factory.django.ImageField(width=400, height=300, color="teal", format="PNG")
+    alt_text = factory.Sequence(lambda n: f"Photo {n}")
+
+
+# --- Cart and checkout
+
+
+def cart_with(user, *lines):
+    """The user's cart holding [(product, quantity)] lines, in that order."""
+    from apps.orders.models import Cart, CartItem
+
+    cart = Cart.objects.get_or_create(user=user)[0]
+    for product, quantity in lines:
+        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+    return cart
+
+
+def address_for(user, **fields):
+    """A delivery address of the user's address book, in Kaloum (Conakry)."""
+    from apps.geo.models import Address, Prefecture
+
+    prefecture = Prefecture.objects.select_related("region").get(code="gn-conakry-conakry")
+    return Address.objects.create(**{
+        "user": user, "full_name": user.full_name or "Mariam Sylla", "phone": "+224 620 11 22 33",
+        "region": prefecture.region, "prefecture": prefecture, "street": "Rue KA-020",
+        "landmark": "Near the Kaloum market", **fields})
+
+
+def checkout_for(buyer, cart=None, **choices):
+    """Place the buyer's cart: pickup and cash on delivery unless told otherwise."""
+    from apps.orders.checkout import checkout_place
+
+    return checkout_place(buyer=buyer, cart=cart or buyer.cart, **{
+        "delivery_mode": "pickup", "address": None, "payment_method": "cash_on_delivery",
+        "commission_payer": "customer", **choices})

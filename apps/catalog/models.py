@@ -158,6 +158,7 @@ class Product(TimeStampedModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["name"]
+        permissions = [("moderate_product", _("Can approve or reject products"))]
         constraints = [
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="catalog_product_stock_not_negative"),
             models.CheckConstraint(

@@ -49,10 +49,25 @@ def navigation(request):
             "items": [
                 _item(_("Categories"), "category", reverse_lazy("admin:catalog_servicecategory_changelist"),
                       "catalog.view_servicecategory"),
+                _item(_("Products"), "inventory_2", reverse_lazy("admin:catalog_product_changelist"),
+                      "catalog.view_product"),
                 _item(_("Services"), "design_services", reverse_lazy("admin:catalog_service_changelist"),
                       "catalog.view_service"),
                 _item(_("Service tiers"), "layers", reverse_lazy("admin:catalog_servicetier_changelist"),
                       "catalog.view_servicetier"),
+            ],
+        },
+        {
+            "title": _("Shop"),
+            "items": [
+                _item(_("Orders"), "receipt_long", reverse_lazy("admin:orders_order_changelist"), "orders.view_order"),
+                _item(_("Promo codes"), "sell", reverse_lazy("admin:promotions_promocode_changelist"),
+                      "promotions.view_promocode"),
+                _item(_("Reviews"), "reviews", reverse_lazy("admin:reviews_review_changelist"), "reviews.view_review"),
+                _item(_("Loyalty accounts"), "loyalty", reverse_lazy("admin:loyalty_loyaltyaccount_changelist"),
+                      "loyalty.view_loyaltyaccount"),
+                _item(_("Points ledger"), "history", reverse_lazy("admin:loyalty_loyaltyentry_changelist"),
+                      "loyalty.view_loyaltyentry"),
             ],
         },
         {

@@ -1,5 +1,9 @@
 from django.urls import path
 
+from apps.loyalty import views
+
 app_name = "loyalty"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.account, name="account"),
+]

@@ -166,7 +166,8 @@ def payment_complete(*, payment_id: int, provider_reference: str = "", actor=Non
 
 @transaction.atomic
 def payment_fail(*, payment_id: int, reason: str) -> Payment:
-    """Mark a pending payment failed with the reason the customer will be shown; idempotent."""
+    """Mark a pending payment failed with the reason the customer will be shown, and run its purpose's
+    failure handler in the same transaction; idempotent."""
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status == Status.FAILED:
         return payment
@@ -174,6 +175,10 @@ def payment_fail(*, payment_id: int, reason: str) -> Payment:
         raise PaymentError(_("Only a pending payment can fail."))
     payment.status, payment.failure_reason = Status.FAILED, reason[:255]
     payment.save(update_fields=["status", "failure_reason", "updated_at"])
+    handler_path = settings.PAYMENT_PURPOSE_FAILURE_HANDLERS.get(payment.purpose)
+    if handler_path:
+        # Like the completion handlers: in the same transaction, once per failure.
+        import_string(handler_path)(payment=payment)
     return payment
 
 

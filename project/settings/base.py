@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.orders.context_processors.cart_count",
             ],
         },
     },
@@ -304,3 +305,23 @@ PAYMENT_BANK_DETAILS = {
 # What a completed payment sets off, by purpose: a dotted path called as handler(payment=payment)
 # inside the completing transaction. Purposes without a handler only record the payment.
 PAYMENT_PURPOSE_HANDLERS = {"service_purchase": "apps.servicedesk.services.request_create_from_payment"}
+
+# --- Promotions, loyalty and reviews
+# 1 point per LOYALTY_EARN_UNIT of BASE_CURRENCY paid; a point takes LOYALTY_POINT_VALUE of
+# BASE_CURRENCY off an order; unspent points expire LOYALTY_EXPIRY_DAYS after they were credited.
+LOYALTY_EARN_UNIT = env.int("LOYALTY_EARN_UNIT", default=10)
+LOYALTY_POINT_VALUE = env.int("LOYALTY_POINT_VALUE", default=1)
+LOYALTY_EXPIRY_DAYS = env.int("LOYALTY_EXPIRY_DAYS", default=365)
+
+# --- Shop cart and checkout
+# A checkout's online payment marks its orders paid; its failure releases the checkout (orders
+# cancelled, stock, promo use and points given back, lines back in the cart).
+PAYMENT_PURPOSE_HANDLERS["shop_checkout"] = "apps.orders.checkout.checkout_payment_completed"
+# What a failed payment sets off, by purpose: like PAYMENT_PURPOSE_HANDLERS, called inside payment_fail.
+PAYMENT_PURPOSE_FAILURE_HANDLERS = {"shop_checkout": "apps.orders.checkout.checkout_payment_failed"}
+
+# --- Shop catalogue pages
+# Guests without a session share the rendered shop and store pages for this many seconds; 0 turns it off.
+# The product page, the cart and checkout read prices, stock and visibility afresh, so a list a few
+# seconds old never sells anything it should not.
+SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=30)

@@ -19,8 +19,13 @@ from apps.vendors.models import Vendor, VendorMembership
 from tests.factories import (
     MembershipFactory,
     PaymentFactory,
+    ProductImageFactory,
+    PromoCodeFactory,
     ServiceFactory,
     ServiceTierFactory,
+    UserFactory,
+    order_for,
+    review_for,
     service_request_for,
 )
 
@@ -33,8 +38,13 @@ VENDOR_OBJECT_FACTORIES = {
     "vendors.VendorMembership": lambda vendor: MembershipFactory(vendor=vendor, role="staff"),
     "catalog.Service": lambda vendor: ServiceFactory(vendor=vendor, name=f"{vendor.name} service"),
     "catalog.ServiceTier": lambda vendor: ServiceTierFactory(service__vendor=vendor, name=f"{vendor.name} tier"),
+    "catalog.Product": lambda vendor: ProductImageFactory(
+        product__vendor=vendor, product__name=f"{vendor.name} product", alt_text=f"{vendor.name} photo").product,
     "payments.Payment": lambda vendor: PaymentFactory(vendor=vendor, description=f"{vendor.name} payment"),
     "servicedesk.ServiceRequest": service_request_for,
+    "orders.Order": lambda vendor: order_for(vendor, buyer=UserFactory(full_name=f"{vendor.name} buyer")),
+    "promotions.PromoCode": lambda vendor: PromoCodeFactory(vendor=vendor, code=f"{vendor.slug.upper()}-10"),
+    "reviews.Review": lambda vendor: review_for(vendor, text=f"{vendor.name} review"),
 }
 
 

@@ -8,6 +8,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_mark_email_verified, user_set_roles
 from apps.catalog.demo import seed_demo_services
+from apps.catalog.demo_products import seed_demo_orders, seed_demo_products
 from apps.catalog.models import ServiceCategory
 from apps.vendors.models import Vendor, VendorMembership
 
@@ -107,6 +108,10 @@ class Command(BaseCommand):
                 logins.append((email, f"Seller ({role}, {vendor.name})"))
         self.stdout.write(f"Demo services created: {seed_demo_services()}.")
         _route_demo_categories()
+        moderator = User.objects.get(email="manager@comptoir.local")
+        self.stdout.write(f"Demo products created: {seed_demo_products(moderator=moderator)}.")
+        customers = User.objects.filter(email__in=[email for email, _name, roles, _su in PEOPLE if not roles])
+        self.stdout.write(f"Demo past orders created: {seed_demo_orders(buyers=list(customers.order_by('email')))}.")
         width = max(len(email) for email, _ in logins)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, what in logins:
