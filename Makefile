@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-pg test-browser check clean
+.PHONY: help venv run test test-pg test-browser check lint clean
 
 help:
 	@echo "make run           set up, migrate, load demo data, start web on http://127.0.0.1:8000 + task worker"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-pg       run the whole suite but browser tests on PostgreSQL ($(PG_DATABASE_URL))"
 	@echo "make test-browser  run the Playwright browser journeys in Debian's Chromium (installs it if missing)"
 	@echo "make check         Django system checks and a check for missing migrations"
+	@echo "make lint          ruff: undefined names, unused imports, syntax errors"
 	@echo "make venv          create $(VENV) and install requirements-dev.txt"
 	@echo "make clean         remove $(VENV), caches and test artefacts (keeps var/comptoir.sqlite3)"
 
@@ -69,6 +70,9 @@ test-browser: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+lint: $(STAMP)
+	$(BIN)/ruff check --select F,E9 apps management project tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results var/test-media

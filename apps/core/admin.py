@@ -8,8 +8,9 @@ from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from import_export.resources import modelresource_factory
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin
-from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from apps.core.resources import SafeModelResource, VendorScopedResource
 from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
@@ -34,6 +35,25 @@ class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
         if unsafe:
             raise ImproperlyConfigured(f"{', '.join(unsafe)} must subclass {self.base_resource_class.__name__}.")
         return self.resource_classes
+
+
+class TimelineInline(TabularInline):
+    """A read-only status history inside its parent (a request, an order): whoever may open the parent sees it."""
+
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("Timeline")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
 
 
 class VendorScopedAdminMixin:

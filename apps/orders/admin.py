@@ -12,7 +12,7 @@ from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 from unfold.widgets import UnfoldAdminTextareaWidget
 
-from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
+from apps.core.admin import BaseAdmin, TimelineInline, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
 from apps.orders import services
 from apps.orders.models import Order, OrderItem, OrderStatusChange
@@ -72,22 +72,8 @@ class OrderItemInline(VendorScopedAdminMixin, TabularInline):
         return self._in_scope(request, obj)  # the lines are part of the order: whoever may open it sees them
 
 
-class TimelineInline(TabularInline):
+class OrderTimelineInline(TimelineInline):
     model = OrderStatusChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    verbose_name_plural = _("Timeline")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return True  # shown inside an order the person may already open; never on its own
 
 
 @admin.register(Order)
@@ -100,7 +86,7 @@ class OrderAdmin(VendorScopedAdminMixin, BaseAdmin):
     search_fields = ["reference", "buyer__email", "buyer__full_name"]
     # No COUNT over the whole table: a seller with years of orders pages as fast as a new one.
     paginator = InfinitePaginator
-    inlines = [OrderItemInline, TimelineInline]
+    inlines = [OrderItemInline, OrderTimelineInline]
     actions = ["confirm_selected", "ready_selected"]
     actions_detail = ["confirm", "mark_ready", "dispatch", "mark_delivered", "complete", "cancel", "invoice"]
     readonly_fields = [

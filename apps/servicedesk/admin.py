@@ -6,14 +6,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
+from apps.core.admin import BaseAdmin, TimelineInline, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
 from apps.core.templatetags.money import price
 from apps.servicedesk import services
@@ -39,22 +38,8 @@ class TransitionForm(forms.Form):
             self.order_fields(["provider", "note"])
 
 
-class TimelineInline(TabularInline):
+class RequestTimelineInline(TimelineInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    verbose_name_plural = _("Timeline")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return True  # shown inside a request the person may already open; never on its own
 
 
 @admin.register(ServiceRequest)
@@ -65,7 +50,7 @@ class ServiceRequestAdmin(VendorScopedAdminMixin, BaseAdmin):
     list_select_related = ["service", "provider", "vendor"]
     search_fields = ["reference", "full_name", "email", "phone"]
     date_hierarchy = None
-    inlines = [TimelineInline]
+    inlines = [RequestTimelineInline]
     actions = ["start_selected", "complete_selected"]
     actions_detail = ["assign", "start", "complete", "cancel", "refund"]
     readonly_fields = ["reference", "vendor", "service", "tier", "customer", "full_name", "email", "phone",

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from apps.core.scoping import is_vendor_owned, vendor_id_of, vendor_path_of
-from apps.vendors.models import Vendor, VendorMembership
+from apps.vendors.models import Vendor
 from tests.factories import (
     MembershipFactory,
     PaymentFactory,
