@@ -16,11 +16,13 @@ urlpatterns = [
     path("shop/", include("apps.catalog.urls_shop")),
     path("loyalty/", include("apps.loyalty.urls")),
     path("reviews/", include("apps.reviews.urls")),
+    path("reports/", include("apps.moderation.urls")),
     path("payments/", include("apps.payments.urls")),
     path("affiliates/", include("apps.affiliates.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.servicedesk.urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.geo.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -45,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, dict] = {
                    "servicedesk.servicerequest": ("view", "change"), "notifications.emaillog": VIEW,
                    "payments.payment": VIEW, "payments.paymentevent": VIEW,
                    "catalog.product": VIEW, "catalog.productimage": VIEW},
-        "perms": [ACCESS_ALL_VENDORS, "catalog.moderate_product"],
+        "perms": [ACCESS_ALL_VENDORS, "catalog.moderate_product", "moderation.moderate_report"],
     },
     Role.MANAGER: {
         "models": {
@@ -73,7 +73,7 @@ ROLE_PERMISSIONS: dict[str, dict] = {
             "django_q.schedule": VIEW,
         },
         "perms": [ACCESS_ALL_VENDORS, SEE_ALL_REQUESTS, "payments.confirm_bank_transfer", "payments.refund_payment",
-                  "catalog.moderate_product"],
+                  "catalog.moderate_product", "moderation.moderate_report"],
     },
     Role.ANALYST: {
         "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW,
@@ -87,7 +87,7 @@ ROLE_PERMISSIONS: dict[str, dict] = {
     # Administrators hold every permission of the platform's own apps and of the tools they run.
     Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core", "catalog", "payments",
                                   "notifications", "affiliates", "servicedesk", "orders", "promotions",
-                                  "loyalty", "reviews"]},
+                                  "loyalty", "reviews", "moderation"]},
 }
 
 # Roles whose members work in the Django admin.

@@ -213,3 +213,22 @@ class ProductImage(TimeStampedModel):
 
     def __str__(self):
         return self.alt_text or f"{self.product} #{self.sort_order}"
+
+
+class LowStockAlert(models.Model):
+    """A product reported to its seller as low on stock on one day: at most one alert per product a day."""
+
+    vendor_path = "product__vendor"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="low_stock_alerts",
+                                verbose_name=_("product"))
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("low-stock alert")
+        verbose_name_plural = _("low-stock alerts")
+        constraints = [models.UniqueConstraint(fields=["product", "day"], name="catalog_lowstockalert_once_a_day")]
+
+    def __str__(self):
+        return f"{self.product} ({self.day})"

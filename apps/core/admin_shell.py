@@ -10,9 +10,11 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
+from apps.catalog.stock_alerts import products_low_on_stock
 from apps.core.scoping import VendorScope
 from apps.vendors.models import Vendor, VendorMembership
 
@@ -64,6 +66,8 @@ def navigation(request):
                 _item(_("Promo codes"), "sell", reverse_lazy("admin:promotions_promocode_changelist"),
                       "promotions.view_promocode"),
                 _item(_("Reviews"), "reviews", reverse_lazy("admin:reviews_review_changelist"), "reviews.view_review"),
+                _item(_("Reports"), "flag", reverse_lazy("admin:moderation_report_changelist"),
+                      "moderation.moderate_report"),
                 _item(_("Loyalty accounts"), "loyalty", reverse_lazy("admin:loyalty_loyaltyaccount_changelist"),
                       "loyalty.view_loyaltyaccount"),
                 _item(_("Points ledger"), "history", reverse_lazy("admin:loyalty_loyaltyentry_changelist"),
@@ -105,6 +109,8 @@ def navigation(request):
                 _item(_("Regions"), "map", reverse_lazy("admin:geo_region_changelist"), "geo.view_region"),
                 _item(_("Prefectures"), "location_city", reverse_lazy("admin:geo_prefecture_changelist"),
                       "geo.view_prefecture"),
+                _item(_("Neighbourhoods"), "holiday_village", reverse_lazy("admin:geo_neighbourhood_changelist"),
+                      "geo.view_neighbourhood"),
             ],
         },
         {
@@ -199,6 +205,23 @@ def _member_stores(request) -> list[dict]:
     return stores
 
 
+LOW_STOCK_ROWS = 20  # the dashboard is a summary; the daily e-mail and the product list hold the rest
+
+
+def _low_stock(request) -> dict:
+    """The seller's products at or below their threshold, as a table linking to the product pages they may open."""
+    products = products_low_on_stock(vendor_ids=VendorScope.for_request(request).vendor_ids)
+    may_view_product = request.user.has_perm("catalog.view_product")
+    rows = []
+    for product in products[:LOW_STOCK_ROWS]:
+        link = format_html('<a href="{}" aria-label="{}" class="text-primary-600 underline dark:text-primary-500">{}</a>',
+                           reverse("admin:catalog_product_change", args=[product.pk]),
+                           _("Restock %(name)s") % {"name": product.name}, _("Restock")) if may_view_product else ""
+        rows.append([product.name, product.stock, product.low_stock_threshold, link])
+    total = len(rows) if len(rows) < LOW_STOCK_ROWS else products.count()
+    return {"headers": [_("Product"), _("Stock"), _("Threshold"), ""], "rows": rows, "total": total}
+
+
 def dashboard_callback(request, context):
     """Platform staff get the figures; everyone else (sellers) gets the stores they work for."""
     context["title"] = _("Dashboard")
@@ -214,4 +237,5 @@ def dashboard_callback(request, context):
         })
     else:
         context["stores"] = _member_stores(request)
+        context["low_stock"] = _low_stock(request)
     return context

@@ -5,6 +5,8 @@ from django_q.models import Schedule
 SCHEDULES = [
     {"name": "worker-heartbeat", "func": "apps.core.tasks.heartbeat", "schedule_type": Schedule.MINUTES, "minutes": 1},
     {"name": "loyalty-expire", "func": "apps.loyalty.tasks.expire_due_points", "schedule_type": Schedule.DAILY},
+    {"name": "catalog-low-stock-alerts", "func": "apps.catalog.tasks.send_low_stock_alerts",
+     "schedule_type": Schedule.DAILY},
 ]
 
 

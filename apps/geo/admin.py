@@ -1,7 +1,7 @@
 from django.contrib import admin
 from unfold.admin import ModelAdmin, TabularInline
 
-from apps.geo.models import Prefecture, Region
+from apps.geo.models import Neighbourhood, Prefecture, Region
 
 
 class PrefectureInline(TabularInline):
@@ -23,3 +23,11 @@ class PrefectureAdmin(ModelAdmin):
     list_filter = ["region"]
     list_select_related = ["region"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(ModelAdmin):
+    list_display = ["name", "commune", "prefecture", "code", "latitude", "longitude"]
+    list_filter = ["prefecture", "commune"]
+    list_select_related = ["prefecture"]
+    search_fields = ["name", "commune", "code"]

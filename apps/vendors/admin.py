@@ -51,7 +51,8 @@ class VendorAdmin(VendorScopedAdminMixin, AdminsOnlyImportExportMixin, BaseAdmin
     actions = ["suspend_selected", "reactivate_selected"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description", "logo"]}),
-        (_("Contact"), {"fields": ["contact_email", "contact_phone", "address", "default_currency"]}),
+        (_("Contact"), {"fields": ["contact_email", "contact_phone", "address", "pickup_neighbourhood",
+                                   "pickup_latitude", "pickup_longitude", "default_currency"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
 from apps.core.validators import validate_image
+from apps.geo.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 
 
 class VendorQuerySet(models.QuerySet):
@@ -29,6 +30,13 @@ class Vendor(TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     address = models.TextField(_("address"), blank=True)
+    # where buyers collect pickup orders; used for delivery distances (apps.geo.distance.point_of)
+    pickup_neighbourhood = models.ForeignKey("geo.Neighbourhood", on_delete=models.SET_NULL, null=True, blank=True,
+                                             related_name="+", verbose_name=_("pickup neighbourhood"))
+    pickup_latitude = models.DecimalField(_("pickup latitude"), max_digits=9, decimal_places=6, null=True,
+                                          blank=True, validators=LATITUDE_VALIDATORS)
+    pickup_longitude = models.DecimalField(_("pickup longitude"), max_digits=9, decimal_places=6, null=True,
+                                           blank=True, validators=LONGITUDE_VALIDATORS)
     default_currency = CurrencyField(_("default currency"), default=settings.BASE_CURRENCY,
                                      choices=[(c, c) for c in settings.CURRENCIES])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.loyalty",
     "apps.orders",
     "apps.reviews",
+    "apps.moderation",
     "management.apps.ManagementConfig",
 ]
 
@@ -325,3 +326,10 @@ PAYMENT_PURPOSE_FAILURE_HANDLERS = {"shop_checkout": "apps.orders.checkout.check
 # The product page, the cart and checkout read prices, stock and visibility afresh, so a list a few
 # seconds old never sells anything it should not.
 SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=30)
+
+# --- Reports
+# An account with this many open reports is deactivated at once (and its sessions ended) until a
+# moderator reactivates it; a store reaching it is only flagged to administrators.
+REPORTS_DEACTIVATION_THRESHOLD = env.int("REPORTS_DEACTIVATION_THRESHOLD", default=10)
+# Reports one person may send per hour.
+REPORTS_PER_HOUR = env.int("REPORTS_PER_HOUR", default=10)

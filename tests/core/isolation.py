@@ -52,6 +52,10 @@ def vendor_owned_registrations(site: AdminSite = admin.site):
     return [(model, model_admin) for model, model_admin in site._registry.items() if is_vendor_owned(model)]
 
 
+# Point at a vendor but are deliberately not vendor-owned: sellers never see them (reports about a store).
+NOT_VENDOR_OWNED = {"moderation.Report"}
+
+
 def models_with_vendor_fk_but_no_path() -> list[str]:
     from django.apps import apps
 
@@ -59,6 +63,7 @@ def models_with_vendor_fk_but_no_path() -> list[str]:
         model._meta.label
         for model in apps.get_models()
         if not hasattr(model, "instance_type")  # simple-history models follow their source model
+        and model._meta.label not in NOT_VENDOR_OWNED
         and any(isinstance(f, models.ForeignKey) and f.related_model is Vendor for f in model._meta.get_fields())
         and not is_vendor_owned(model)
     )
