@@ -1,10 +1,13 @@
 """Admin building blocks shared by every domain app."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.resources import modelresource_factory
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from apps.core.exceptions import DomainError
 from apps.core.resources import SafeModelResource, VendorScopedResource
 from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
 
@@ -35,6 +39,41 @@ class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
         if unsafe:
             raise ImproperlyConfigured(f"{', '.join(unsafe)} must subclass {self.base_resource_class.__name__}.")
         return self.resource_classes
+
+
+class ActionFormPageMixin:
+    """Detail actions that first ask for something (a note, a reason, a provider), then call a service.
+
+    The action's own permission is checked by unfold before it runs; get_object applies the admin's
+    scope, so another vendor's object is "not found". A refusal (DomainError) comes back as a message.
+    """
+
+    def action_summary(self, obj) -> str:
+        """One line above the form saying what is being acted on."""
+        return str(obj)
+
+    def action_form_page(self, request, object_id, *, title, form_class, run, form_kwargs=None, explanation="",
+                         submit=None):
+        obj = self.get_object(request, unquote(str(object_id)))
+        if obj is None:
+            raise Http404
+        # form_kwargs may depend on the object (e.g. who may be assigned to it): then it is a callable
+        kwargs = form_kwargs(obj) if callable(form_kwargs) else (form_kwargs or {})
+        form = form_class(request.POST or None, **kwargs)
+        back_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(obj, form.cleaned_data)
+            except DomainError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, _("%(object)s: %(title)s.") % {"object": obj, "title": title},
+                                  messages.SUCCESS)
+            return redirect(back_url)
+        return TemplateResponse(request, "admin/action_form_page.html", {
+            **self.admin_site.each_context(request), "title": f"{title} · {obj}", "summary": self.action_summary(obj),
+            "explanation": explanation, "form": form, "submit": submit or title, "back_url": back_url,
+            "opts": self.opts, "original": obj})
 
 
 class TimelineInline(TabularInline):

@@ -1,14 +1,9 @@
-from django.contrib import admin, messages
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget
 
-from apps.core.admin import BaseAdmin
-from apps.core.exceptions import DomainError
+from apps.core.admin import ActionFormPageMixin, BaseAdmin
 from apps.moderation import services
 from apps.moderation.forms import ModeratorNoteForm
 from apps.moderation.models import TARGET_FIELDS, Report
@@ -37,7 +32,7 @@ class NoteForm(ModeratorNoteForm):
 
 
 @admin.register(Report)
-class ReportAdmin(BaseAdmin):
+class ReportAdmin(ActionFormPageMixin, BaseAdmin):
     """Moderators only (moderation.moderate_report); reports are never shown to sellers."""
 
     list_display = ["target_display", "reason", "status_badge", "reporter", "created_at"]
@@ -81,22 +76,13 @@ class ReportAdmin(BaseAdmin):
         return obj.status, obj.get_status_display()
 
     # --- detail actions: a note, then a service call; a refusal comes back as a message
+    def action_summary(self, obj):
+        lines = [f"{obj.get_reason_display()} · {obj.target} · {obj.get_status_display()}", obj.description]
+        return "\n".join(line for line in lines if line)
+
     def _note_page(self, request, object_id, *, title, run, explanation=""):
-        report = self.get_object(request, object_id)
-        if report is None:
-            raise Http404
-        form = NoteForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(report, form.cleaned_data["note"])
-            except DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                self.message_user(request, _("Done: %(title)s.") % {"title": title}, messages.SUCCESS)
-            return redirect(reverse("admin:moderation_report_change", args=[report.pk]))
-        return TemplateResponse(request, "moderation/admin_transition.html", {
-            **self.admin_site.each_context(request), "title": f"{title} · {report}", "report": report,
-            "form": form, "explanation": explanation, "opts": self.opts, "original": report})
+        return self.action_form_page(request, object_id, title=title, form_class=NoteForm, explanation=explanation,
+                                     submit=_("Confirm"), run=lambda report, data: run(report, data["note"]))
 
     @action(description=_("Resolve"), permissions=["moderate"], icon="task_alt")
     def resolve(self, request, object_id):

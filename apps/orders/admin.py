@@ -2,9 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
@@ -12,8 +9,9 @@ from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 from unfold.widgets import UnfoldAdminTextareaWidget
 
-from apps.core.admin import BaseAdmin, TimelineInline, VendorScopedAdminMixin
+from apps.core.admin import ActionFormPageMixin, BaseAdmin, TimelineInline, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
+from apps.core.templatetags.money import price
 from apps.orders import services
 from apps.orders.models import Order, OrderItem, OrderStatusChange
 from apps.orders.selectors import payment_method_label, with_line_count
@@ -77,7 +75,7 @@ class OrderTimelineInline(TimelineInline):
 
 
 @admin.register(Order)
-class OrderAdmin(VendorScopedAdminMixin, BaseAdmin):
+class OrderAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin):
     list_display = ["reference", "buyer", "created_at", "status_badge", "lines", "total",
                     "payment_method_display", "delivery_mode"]
     list_filter = [("status", admin.ChoicesFieldListFilter), ("created_at", RangeDateFilter), "delivery_mode",
@@ -145,23 +143,13 @@ class OrderAdmin(VendorScopedAdminMixin, BaseAdmin):
         no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **no_save})
 
+    def action_summary(self, obj):
+        return f"{obj.buyer} · {price(obj.total)} · {obj.get_status_display()}"
+
     def _transition_page(self, request, object_id, *, title, run, note_required=False, submit=None):
-        order = self.get_object(request, unquote(str(object_id)))
-        if order is None or not self.has_change_permission(request, order):
-            raise Http404
-        form = TransitionForm(request.POST or None, note_required=note_required)
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(order, form.cleaned_data["note"])
-            except DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                self.message_user(request, _("%(ref)s: %(step)s.") % {"ref": order.reference, "step": title},
-                                  messages.SUCCESS)
-            return redirect(reverse("admin:orders_order_change", args=[order.pk]))
-        return TemplateResponse(request, "orders/order_admin_transition.html", {
-            **self.admin_site.each_context(request), "title": f"{title} · {order.reference}", "order": order,
-            "form": form, "submit": submit or title, "opts": self.opts, "original": order})
+        return self.action_form_page(request, object_id, title=title, form_class=TransitionForm, submit=submit,
+                                     form_kwargs={"note_required": note_required},
+                                     run=lambda order, data: run(order, data["note"]))
 
     @action(description=_("Confirm"), permissions=["change"], icon="thumb_up")
     def confirm(self, request, object_id):

@@ -1,10 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
@@ -12,7 +8,7 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.core.admin import BaseAdmin, TimelineInline, VendorScopedAdminMixin
+from apps.core.admin import ActionFormPageMixin, BaseAdmin, TimelineInline, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
 from apps.core.templatetags.money import price
 from apps.servicedesk import services
@@ -43,7 +39,7 @@ class RequestTimelineInline(TimelineInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(VendorScopedAdminMixin, BaseAdmin):
+class ServiceRequestAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin):
     list_display = ["reference", "full_name", "service", "created_at", "status_badge", "provider", "amount_display"]
     list_filter = [("status", admin.ChoicesFieldListFilter), "service__category", ("created_at", RangeDateFilter),
                    "provider", "vendor"]
@@ -117,23 +113,14 @@ class ServiceRequestAdmin(VendorScopedAdminMixin, BaseAdmin):
                                                          vendor_memberships__vendor__status="active"))
                 .distinct().order_by("full_name", "email"))
 
+    def action_summary(self, obj):
+        return f"{obj.service.name} · {obj.full_name} · {obj.get_status_display()}"
+
     def _transition_page(self, request, object_id, *, title, run, providers=False, note_required=False):
-        req = self.get_object(request, object_id)
-        if req is None or not self.has_change_permission(request, req):
-            raise Http404
-        form = TransitionForm(request.POST or None, providers=self._providers_for(req) if providers else None,
-                              note_required=note_required)
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(req, form.cleaned_data)
-            except DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                self.message_user(request, _("%(ref)s: done.") % {"ref": req.reference}, messages.SUCCESS)
-            return redirect(reverse("admin:servicedesk_servicerequest_change", args=[req.pk]))
-        return TemplateResponse(request, "admin/servicedesk/transition.html", {
-            **self.admin_site.each_context(request), "title": f"{title} · {req.reference}", "req": req,
-            "form": form, "opts": self.opts, "original": req})
+        return self.action_form_page(
+            request, object_id, title=title, form_class=TransitionForm, run=run,
+            form_kwargs=lambda req: {"providers": self._providers_for(req) if providers else None,
+                                     "note_required": note_required})
 
     @action(description=_("Assign"), permissions=["change"], icon="person_add")
     def assign(self, request, object_id):
