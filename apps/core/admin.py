@@ -32,6 +32,16 @@ class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
     # Every import/export goes through our resources: formula-safe, and vendor-scoped below.
     base_resource_class = SafeModelResource
 
+    def apply_to_each(self, request, queryset, call) -> None:
+        """A bulk action through a service, object by object: one refusal is reported, the rest go on."""
+        for obj in queryset:
+            try:
+                call(obj)
+            except DomainError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, _("%(object)s updated.") % {"object": obj})
+
     def get_resource_classes(self, request):
         if not self.resource_classes:
             return [modelresource_factory(self.model, resource_class=self.base_resource_class)]

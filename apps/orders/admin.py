@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,6 @@ from unfold.paginator import InfinitePaginator
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from apps.core.admin import ActionFormPageMixin, BaseAdmin, TimelineInline, VendorScopedAdminMixin
-from apps.core.exceptions import DomainError
 from apps.core.templatetags.money import price
 from apps.orders import services
 from apps.orders.models import Order, OrderItem, OrderStatusChange
@@ -192,13 +191,7 @@ class OrderAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin):
 
     # --- bulk actions
     def _bulk(self, request, queryset, service):
-        for order in queryset:
-            try:
-                service(order_id=order.pk, actor=request.user)
-            except DomainError as error:
-                self.message_user(request, str(error), messages.WARNING)
-            else:
-                self.message_user(request, _("%(ref)s updated.") % {"ref": order.reference})
+        self.apply_to_each(request, queryset, lambda obj: service(order_id=obj.pk, actor=request.user))
 
     @admin.action(description=_("Confirm selected orders"), permissions=["change"])
     def confirm_selected(self, request, queryset):

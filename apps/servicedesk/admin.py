@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter
@@ -9,7 +9,6 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.core.admin import ActionFormPageMixin, BaseAdmin, TimelineInline, VendorScopedAdminMixin
-from apps.core.exceptions import DomainError
 from apps.core.templatetags.money import price
 from apps.servicedesk import services
 from apps.servicedesk.models import ServiceRequest, StatusChange
@@ -149,13 +148,7 @@ class ServiceRequestAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin
                                      services.request_refund(request_id=req.pk, actor=request.user, note=data["note"]))
 
     def _bulk(self, request, queryset, service):
-        for req in queryset:
-            try:
-                service(request_id=req.pk, actor=request.user)
-            except DomainError as error:
-                self.message_user(request, str(error), messages.WARNING)
-            else:
-                self.message_user(request, _("%(ref)s updated.") % {"ref": req.reference})
+        self.apply_to_each(request, queryset, lambda obj: service(request_id=obj.pk, actor=request.user))
 
     @admin.action(description=_("Start work on selected requests"), permissions=["change"])
     def start_selected(self, request, queryset):
