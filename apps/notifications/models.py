@@ -38,3 +38,25 @@ class EmailLog(TimeStampedModel):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class Notification(models.Model):
+    """An in-app message for one user: the bell counts the unread ones."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)  # "<app>.<event>": orders.new_order
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notifications_user_unread")]
+
+    def __str__(self):
+        return self.title

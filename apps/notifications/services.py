@@ -119,3 +119,24 @@ def email_resend(*, log_id: int) -> EmailLog:
     log.save(update_fields=["status", "attempts", "last_error", "updated_at"])
     _enqueue(log.pk)
     return log
+
+
+def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", email: bool = True,
+           dedupe_key: str | None = None) -> list:
+    """Tell one user (or several) something in the app, and by e-mail through the queue.
+
+    `url` is a site path ("/orders/ORD-...") shown as the notification's link. With a dedupe_key the
+    e-mail is sent at most once per recipient for that key.
+    """
+    from apps.notifications.models import Notification
+
+    users = [recipients] if hasattr(recipients, "pk") else list(recipients)
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, kind=kind, title=title[:200], body=body, url=url) for user in users)
+    if email:
+        for user in users:
+            email_queue(to=user.email, subject=title, template="notifications/email/notification",
+                        context={"user": user, "title": title, "body": body, "url": url,
+                                 "site_url": settings.SITE_URL},
+                        kind=kind, dedupe_key=f"{dedupe_key}:{user.pk}" if dedupe_key else None)
+    return notifications

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "apps.orders",
     "apps.reviews",
     "apps.moderation",
+    "apps.delivery",
+    "apps.returns",
+    "apps.analytics",
+    "apps.forecasts",
+    "apps.dataio",
     "management.apps.ManagementConfig",
 ]
 
