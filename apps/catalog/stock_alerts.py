@@ -1,4 +1,5 @@
-"""Low-stock alerts: which products run low, a daily e-mail to their sellers, and the dashboard list."""
+"""Low-stock alerts: which products run low, a daily e-mail and in-app notifications to their sellers, and the
+dashboard list."""
 
 from datetime import date
 
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import LowStockAlert, Product
 from apps.catalog.products import _seller_addresses
-from apps.notifications.services import email_queue
+from apps.notifications.selectors import notification_recipients_for_vendor
+from apps.notifications.services import email_queue, notify
 from apps.vendors.models import Vendor
 
 
@@ -52,4 +54,10 @@ def _vendor_alert(*, vendor_id: int, day: date) -> int:
         email_queue(to=address, subject=subject, template="catalog/email/low_stock", context=context,
                     kind="catalog.low_stock", dedupe_key=f"low-stock:{vendor_id}:{day}:{batch}:{address}",
                     related_reference=f"vendor:{vendor_id}")
+    # In the app: one notification per product (each links to its restock page), to every active member.
+    members = notification_recipients_for_vendor(vendor_id=vendor_id)
+    for product in products:
+        notify(members, kind="catalog.low_stock", email=False, dedupe_key=f"low-stock:{product.pk}:{day}",
+               title=_("Low stock: %(name)s (%(stock)s left)") % {"name": product.name, "stock": product.stock},
+               url=reverse("admin:catalog_product_change", args=[product.pk]))
     return len(products)

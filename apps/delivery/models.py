@@ -74,6 +74,9 @@ class Delivery(TimeStampedModel):
                               db_index=True)
     deliverer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="deliveries", verbose_name=_("deliverer"))
+    # commune-level areas, shown to couriers browsing open jobs (street and buyer only after acceptance)
+    pickup_area = models.CharField(_("pickup area"), max_length=120, blank=True)
+    dropoff_area = models.CharField(_("drop-off area"), max_length=120, blank=True)
     pickup_address = models.TextField(_("pickup"), blank=True)
     pickup_latitude = latitude_field(_("pickup latitude"))
     pickup_longitude = longitude_field(_("pickup longitude"))
@@ -131,6 +134,10 @@ class DeliveryCode(models.Model):
     courier_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                              blank=True, related_name="+", verbose_name=_("confirmed by"))
     buyer_confirmed_at = models.DateTimeField(_("buyer confirmed at"), null=True, blank=True)
+    buyer_confirmed_via = models.CharField(_("buyer confirmed by"), max_length=10, blank=True,
+                                           choices=[("page", _("Their order page")), ("pin", _("Their PIN"))])
+    # wrong PINs typed by the deliverer; at PIN_MAX_ATTEMPTS the PIN stops working for this code
+    pin_failed_attempts = models.PositiveSmallIntegerField(_("wrong PINs typed"), default=0)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

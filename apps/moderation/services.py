@@ -5,14 +5,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.roles import Role
 from apps.catalog.models import Product
 from apps.core.exceptions import DomainError
 from apps.moderation.models import Report
-from apps.notifications.services import email_queue
+from apps.notifications.services import email_queue, notify
 from apps.vendors.models import Vendor
 
 User = get_user_model()
@@ -90,9 +92,12 @@ def _deactivate_if_over_threshold(user) -> None:
     user.save(update_fields=["is_active"])
     sessions_end_for(user=user)
     deactivation = user.history.latest().history_id
-    for admin in administrators():
-        email_queue(to=admin.email, subject=_("Account deactivated after %(count)s reports: %(who)s")
-                    % {"count": count, "who": user.email},
+    admins = list(administrators())
+    subject = _("Account deactivated after %(count)s reports: %(who)s") % {"count": count, "who": user.email}
+    notify(admins, kind="moderation.deactivated", email=False, dedupe_key=f"moderation:deactivated:{deactivation}",
+           title=subject, url=reverse("admin:accounts_user_change", args=[user.pk]))
+    for admin in admins:
+        email_queue(to=admin.email, subject=subject,
                     template="moderation/email/account_deactivated",
                     context={"user": user, "count": count, "admin": admin}, kind="moderation.deactivated",
                     dedupe_key=f"moderation:deactivated:{deactivation}:{admin.pk}", related_reference=user.email)
@@ -103,9 +108,12 @@ def _flag_vendor_at_threshold(vendor, report: Report) -> None:
     count = _open_count(vendor=vendor)
     if count != settings.REPORTS_DEACTIVATION_THRESHOLD:
         return
-    for admin in administrators():
-        email_queue(to=admin.email, subject=_("Store reported %(count)s times: %(name)s")
-                    % {"count": count, "name": vendor.name},
+    admins = list(administrators())
+    subject = _("Store reported %(count)s times: %(name)s") % {"count": count, "name": vendor.name}
+    notify(admins, kind="moderation.vendor", email=False, dedupe_key=f"moderation:vendor:{report.pk}",
+           title=subject, url=reverse("admin:vendors_vendor_change", args=[vendor.pk]))
+    for admin in admins:
+        email_queue(to=admin.email, subject=subject,
                     template="moderation/email/vendor_reported",
                     context={"vendor": vendor, "count": count, "admin": admin}, kind="moderation.vendor",
                     dedupe_key=f"moderation:vendor:{report.pk}:{admin.pk}", related_reference=vendor.slug)
@@ -139,7 +147,22 @@ def _handle(*, report_id: int, moderator, note: str, to_status: str) -> Report:
     report.handled_at = timezone.now()
     report._history_user = moderator
     report.save(update_fields=["status", "moderator", "moderator_note", "handled_at", "updated_at"])
+    _notify_reporter(report)
     return report
+
+
+REPORT_OUTCOMES = {
+    Status.RESOLVED: _lazy("A moderator looked into it and took action. Thank you for telling us."),
+    Status.DISMISSED: _lazy("A moderator looked into it and found nothing against our rules."),
+}
+
+
+def _notify_reporter(report: Report) -> None:
+    # The moderator's note stays internal: the reporter learns the outcome, not the deliberation.
+    notify(report.reporter, kind="moderation.report_outcome", dedupe_key=f"moderation:outcome:{report.pk}",
+           title=_("Your report about %(target)s was %(status)s")
+           % {"target": report.target, "status": report.get_status_display().lower()},
+           body=str(REPORT_OUTCOMES[report.status]))
 
 
 @transaction.atomic

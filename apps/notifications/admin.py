@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 
-from apps.core.admin import BaseAdmin
+from apps.core.admin import ReadOnlyAdmin
 from apps.core.exceptions import DomainError
-from apps.notifications.models import EmailLog
+from apps.notifications.models import EmailLog, Notification
 from apps.notifications.services import email_resend
 
 
+
 @admin.register(EmailLog)
-class EmailLogAdmin(BaseAdmin):
+class EmailLogAdmin(ReadOnlyAdmin):
     """A delivery record: read-only, except sending a failed e-mail again."""
 
     list_display = ["to", "subject", "kind", "status_badge", "attempts", "created_at", "sent_at"]
@@ -25,20 +26,6 @@ class EmailLogAdmin(BaseAdmin):
         (_("Delivery"), {"fields": ["status", "attempts", "last_error", "sent_at", "created_at", "dedupe_key"]}),
         (_("Message"), {"fields": ["body_text", "body_html"]}),
     ]
-
-    # Logs are written by the e-mail service only; importing, editing or deleting one would
-    # falsify the delivery record.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_import_permission(self, request):
-        return False
 
     def has_resend_permission(self, request, object_id=None):
         return request.user.has_perm("notifications.change_emaillog")
@@ -66,3 +53,38 @@ class EmailLogAdmin(BaseAdmin):
         if request.method == "POST":
             self._resend(request, int(object_id))
         return redirect(reverse("admin:notifications_emaillog_change", args=[object_id]))
+
+
+class ReadFilter(admin.SimpleListFilter):
+    title = _("read")
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Unread")), ("yes", _("Read"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(read_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Everyone's in-app notifications, for administrators answering "did I get told?". Per person, not per
+    store, so not vendor-scoped: sellers hold no permission on it."""
+
+    list_display = ["title", "user", "kind", "read_badge", "created_at"]
+    list_filter = [ReadFilter, "kind", ("created_at", RangeDateTimeFilter)]
+    list_select_related = ["user"]
+    search_fields = ["title", "user__email", "kind"]
+    fields = ["user", "kind", "title", "body", "url", "created_at", "read_at", "dedupe_key"]
+    readonly_fields = fields
+
+    @display(description=_("Read"), ordering="read_at", label={"unread": "warning", "read": "success"})
+    def read_badge(self, obj):
+        return ("unread", _("Unread")) if obj.is_unread else ("read", _("Read"))
+
+    # No field history is kept for notifications (they are only created and read): Django's own
+    # action log stands in for simple-history's page, which would find no records to show.
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)

@@ -51,12 +51,19 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # Unique per user but nullable: notify() called twice with the same key tells each person once.
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notifications_user_unread")]
+        constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"], name="notifications_user_dedupe")]
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
 
     def __str__(self):
         return self.title

@@ -1,21 +1,27 @@
-"""Outgoing e-mail: rendered once, logged, sent by a task that retries with exponential backoff."""
+"""Outgoing e-mail (rendered once, logged, sent by a task that retries with exponential backoff) and the
+in-app notifications behind the bell."""
 
+import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http.request import validate_host
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
 from django_q.tasks import async_task, schedule
 
 from apps.core.exceptions import DomainError
-from apps.notifications.models import EmailLog
+from apps.notifications.models import EmailLog, Notification
 
 SEND_TASK = "apps.notifications.tasks.email_send"
+logger = logging.getLogger(__name__)
 
 
 class EmailError(DomainError):
@@ -121,22 +127,104 @@ def email_resend(*, log_id: int) -> EmailLog:
     return log
 
 
+# --- In-app notifications
+
+
+def notification_link(url: str) -> str | None:
+    """The path on this site that `url` points at ("" for none), or None when it leads anywhere else.
+
+    Absolute links to the site itself (SITE_URL, e.g. from order_url) become paths, so that a stored
+    link never leaves the site, whatever host serves it.
+    """
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        site = urlsplit(settings.SITE_URL).netloc
+        if parts.netloc != site and not validate_host(parts.hostname or "", settings.ALLOWED_HOSTS):
+            return None
+        url = parts._replace(scheme="", netloc="").geturl() or "/"
+    # url_has_allowed_host_and_scheme with no allowed host accepts only relative links, and refuses
+    # the tricks browsers read as another host ("//evil", "/\\evil"); browsers also drop tabs and line
+    # breaks inside a link ("/\t/evil" is "//evil"), so no control character passes at all.
+    if (not url.startswith("/") or any(ord(char) < 32 or ord(char) == 127 for char in url)
+            or not url_has_allowed_host_and_scheme(url, allowed_hosts=set())):
+        return None
+    return url
+
+
+def _notification_create_once(user, fields: dict) -> Notification | None:
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(user=user, **fields)
+    except IntegrityError:  # a concurrent call with the same dedupe key told this person already
+        return None
+
+
+def _notifications_create(users: list, *, dedupe_key: str | None, **fields) -> list[Notification]:
+    if not dedupe_key:
+        return Notification.objects.bulk_create(Notification(user=user, **fields) for user in users)
+    told = set(Notification.objects.filter(user__in=users, dedupe_key=dedupe_key).values_list("user_id", flat=True))
+    users = [user for user in users if user.pk not in told]
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(
+                Notification(user=user, dedupe_key=dedupe_key, **fields) for user in users)
+    except IntegrityError:
+        # Rare race with the same key: the savepoint kept the caller's transaction usable; go one by one.
+        return [created for user in users
+                if (created := _notification_create_once(user, {**fields, "dedupe_key": dedupe_key}))]
+
+
 def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", email: bool = True,
            dedupe_key: str | None = None) -> list:
     """Tell one user (or several) something in the app, and by e-mail through the queue.
 
-    `url` is a site path ("/orders/ORD-...") shown as the notification's link. With a dedupe_key the
-    e-mail is sent at most once per recipient for that key.
+    `url` is a site path ("/orders/ORD-...") shown as the notification's link; an absolute link to this
+    site is stored as its path, a link elsewhere is dropped. With a dedupe_key each recipient gets at
+    most one notification (and one e-mail) for that key. Returns the notifications created.
     """
-    from apps.notifications.models import Notification
-
     users = [recipients] if hasattr(recipients, "pk") else list(recipients)
-    notifications = Notification.objects.bulk_create(
-        Notification(user=user, kind=kind, title=title[:200], body=body, url=url) for user in users)
+    users = list({user.pk: user for user in users}.values())  # listed twice (owner and admin) -> told once
+    link = notification_link(url)
+    if link is None:
+        logger.warning("notify(kind=%s): dropped the off-site link %r", kind, url)
+        link = ""
+    title = " ".join(title.split())[:200]
+    notifications = _notifications_create(users, dedupe_key=dedupe_key, kind=kind, title=title, body=body, url=link)
     if email:
-        for user in users:
+        for notification in notifications:
+            user = notification.user
+            if not user.email:
+                continue
             email_queue(to=user.email, subject=title, template="notifications/email/notification",
-                        context={"user": user, "title": title, "body": body, "url": url,
-                                 "site_url": settings.SITE_URL},
+                        context={"user": user, "title": title, "body": body, "url": link,
+                                 "site_url": settings.SITE_URL.rstrip("/")},
                         kind=kind, dedupe_key=f"{dedupe_key}:{user.pk}" if dedupe_key else None)
     return notifications
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one notification read (the first time only: read_at keeps when it was first read)."""
+    now = timezone.now()
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+        notification.read_at = now
+    elif notification.read_at is None:
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many were."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_prune(*, days: int | None = None) -> int:
+    """Delete read notifications older than NOTIFICATIONS_RETENTION_DAYS; unread ones stay. Returns the count."""
+    days = settings.NOTIFICATIONS_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _per_model = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
+    return deleted

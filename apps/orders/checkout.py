@@ -29,7 +29,8 @@ from apps.loyalty.services import (
     loyalty_redeem,
     loyalty_restore,
 )
-from apps.notifications.services import email_queue
+from apps.notifications.selectors import notification_recipients_for_vendor
+from apps.notifications.services import email_queue, notify
 from apps.orders.cart import CartLine, cart_items, cart_put_back, line_problem, price_line
 from apps.orders.models import Cart, CartItem, Checkout, Order, OrderItem, OrderStatusChange
 from apps.payments.gateways import gateway_is_enabled
@@ -394,8 +395,14 @@ def _notify_placed(checkout: Checkout, orders: list[Order]) -> None:
     _email_buyer(checkout, "placed", _("Your order %(reference)s"), orders=orders,
                  total=sum((order.total for order in orders), _zero()))
     for order in orders:
+        subject = _("New order %(reference)s") % {"reference": order.reference}
         for address in _seller_addresses(order.vendor):
-            email_queue(to=address, subject=_("New order %(reference)s") % {"reference": order.reference},
+            email_queue(to=address, subject=subject,
                         template="orders/email/checkout_new_order", context={"order": order},
                         kind="orders.new_order", dedupe_key=f"{order.reference}:new-order:{address}",
                         related_reference=order.reference)
+        # In the app, every active member of the store; the e-mail above already went to its address.
+        notify(notification_recipients_for_vendor(vendor_id=order.vendor_id), kind="orders.new_order", title=subject,
+               body=_("%(total)s to confirm.") % {"total": price(order.total)},
+               url=reverse("admin:orders_order_change", args=[order.pk]), email=False,
+               dedupe_key=f"{order.reference}:new-order")

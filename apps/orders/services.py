@@ -2,13 +2,14 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Product
 from apps.core.exceptions import DomainError
 from apps.loyalty.services import loyalty_earn, loyalty_restore
-from apps.notifications.services import email_queue
+from apps.notifications.services import email_queue, notify
 from apps.orders.models import Checkout, Order, OrderStatusChange
 from apps.orders.selectors import order_next_step, order_url, payment_status_label
 from apps.promotions.services import promo_release
@@ -66,6 +67,10 @@ def _move(order: Order, to_status: str, *, actor, note: str = "", extra_fields: 
                          "payment_status": payment_status_label(order), "order_url": order_url(order)},
                 kind="orders.status", dedupe_key=f"{order.reference}:status:{change.pk}",
                 related_reference=order.reference)
+    # The same news in the buyer's bell (the e-mail above is the e-mail).
+    notify(order.buyer, kind="orders.status", email=False, dedupe_key=f"{order.reference}:status:{change.pk}",
+           title=_("Order %(ref)s: %(status)s") % {"ref": order.reference, "status": order.get_status_display()},
+           body=order_next_step(order), url=reverse("orders:order-detail", kwargs={"reference": order.reference}))
     return change
 
 
@@ -78,6 +83,13 @@ def order_confirm(*, order_id: int, actor, note: str = "") -> Order:
                          % {"ref": order.reference})
     order.confirmed_at = timezone.now()
     _move(order, Status.CONFIRMED, actor=actor, note=note, extra_fields=("confirmed_at",))
+    if order.delivery_mode == Order.DeliveryMode.HOME:
+        # The QR handover code, from the moment the seller commits to deliver: its days count from here,
+        # and orders never paid or cancelled before confirmation get none. Imported here because the
+        # handover module builds on this one.
+        from apps.delivery.handover import delivery_code_issue
+
+        delivery_code_issue(order=order)
     return order
 
 
@@ -101,9 +113,12 @@ def order_dispatch(*, order_id: int, actor, note: str = "") -> Order:
 
 
 @transaction.atomic
-def order_mark_delivered(*, order_id: int, actor, note: str = "") -> Order:
+def order_mark_delivered(*, order_id: int, actor, note: str = "", via_handover: bool = False) -> Order:
     """The buyer has the parcel; cash on delivery has been collected with it."""
     order = _lock(order_id)
+    if not via_handover and hasattr(order, "delivery_code"):
+        raise OrderError(_("Order %(ref)s is handed over with its QR code: the deliverer scans the buyer's code "
+                           "and both confirm, which marks it delivered.") % {"ref": order.reference})
     order.delivered_at = timezone.now()
     fields = ["delivered_at"]
     if order.payment_status == Order.PaymentStatus.ON_DELIVERY:
@@ -151,6 +166,9 @@ def order_cancel(*, order_id: int, actor, reason: str, by_buyer: bool) -> Order:
     note = reason or _("Cancelled by the buyer.")
     _move(order, Status.CANCELLED, actor=actor, note=note, extra_fields=("cancelled_at", "cancel_reason"))
     _restore_stock(order)
+    from apps.delivery.services import delivery_cancel_with_order  # delivery builds on orders
+
+    delivery_cancel_with_order(order=order, actor=actor)
     if order.points_redeemed:
         loyalty_restore(user=order.buyer, points=order.points_redeemed, reference=f"{order.reference}:cancel")
     if checkout.promo_code and not checkout.orders.exclude(status=Status.CANCELLED).exists():

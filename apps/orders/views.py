@@ -15,6 +15,12 @@ from django.views.decorators.http import require_POST, require_safe
 from apps.core.exceptions import DomainError
 from apps.core.pdf import render_pdf
 from apps.core.qr import qr_svg
+from apps.delivery.views_handover import (
+    BUYER_PANEL_ID,
+    buyer_handover_context,
+    buyer_handover_fragment,
+    buyer_invoice_link,
+)
 from apps.orders.models import Order
 from apps.orders.selectors import (
     order_get_for_buyer,
@@ -68,13 +74,17 @@ def _detail_page(request, order: Order, *, cancel_form=None, status=200):
         "can_cancel": order.status == Order.Status.PLACED,
         "cancel_form": cancel_form or CancelForm(),
         "reviewable": order.status in REVIEWABLE,
+        **buyer_handover_context(order),
     }, status=status)
 
 
 @login_required
 @require_safe
 def order_detail(request, reference):
-    return _detail_page(request, _own_order_or_404(request, reference))
+    order = _own_order_or_404(request, reference)
+    if request.htmx and request.htmx.target == BUYER_PANEL_ID:  # the handover panel's polls
+        return buyer_handover_fragment(request, order)
+    return _detail_page(request, order)
 
 
 @login_required
@@ -93,12 +103,14 @@ def order_cancel(request, reference):
     return redirect("orders:order-detail", reference=order.reference)
 
 
-def invoice_response(order: Order) -> HttpResponse:
-    """The order's invoice as a PDF download; the buyer's page and the seller's admin both serve it."""
+def invoice_response(order: Order, *, delivery_link: str = "") -> HttpResponse:
+    """The order's invoice as a PDF download; the buyer's page and the seller's admin both serve it.
+    Only the buyer's copy carries the delivery QR code (delivery_link)."""
     url = order_url(order)
     pdf = render_pdf("pdf/order_invoice.html", {
         "order": order, "lines": order_lines(order), "payment_method": payment_method_label(order.payment_method),
-        "payment_status": payment_status_label(order), "order_url": url, "qr_svg": qr_svg(url)})
+        "payment_status": payment_status_label(order), "order_url": url, "qr_svg": qr_svg(url),
+        "delivery_link": delivery_link, "delivery_qr_svg": qr_svg(delivery_link) if delivery_link else ""})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="invoice-{order.reference}.pdf"'
     return response
@@ -107,4 +119,5 @@ def invoice_response(order: Order) -> HttpResponse:
 @login_required
 @require_safe
 def order_invoice(request, reference):
-    return invoice_response(_own_order_or_404(request, reference))
+    order = _own_order_or_404(request, reference)
+    return invoice_response(order, delivery_link=buyer_invoice_link(order))

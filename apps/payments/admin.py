@@ -8,7 +8,7 @@ from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 
-from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
+from apps.core.admin import BaseAdmin, ReadOnlyAdminMixin, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
 from apps.core.scoping import ACCESS_ALL_VENDORS
 from apps.payments.models import Payment, PaymentEvent
@@ -22,21 +22,6 @@ STATUS_COLOURS = {
 }
 OUTCOME_COLOURS = {PaymentEvent.Outcome.PROCESSED: "success", PaymentEvent.Outcome.REJECTED: "danger"}
 
-
-class ReadOnlyAdminMixin:
-    """Payments and their events are records written by services: viewed, exported, never edited here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_import_permission(self, request):
-        return False
 
 
 class PaymentEventInline(ReadOnlyAdminMixin, TabularInline):

@@ -194,17 +194,44 @@ def payment_confirm_transfer(*, payment_id: int, actor) -> Payment:
     return payment_complete(payment_id=payment.pk, actor=actor)
 
 
-@transaction.atomic
-def payment_refund(*, payment_id: int, actor) -> Payment:
-    """Give a completed payment's money back through its gateway and mark it refunded."""
+def _lock_refundable(payment_id: int) -> Payment:
     # The row lock is held during the gateway call so that two clicks cannot refund twice.
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if Status.REFUNDED not in ALLOWED[payment.status]:
         raise PaymentError(_("Only a completed payment can be refunded; this one is %(status)s.") % {
             "status": payment.get_status_display().lower()})
+    return payment
+
+
+@transaction.atomic
+def payment_refund(*, payment_id: int, actor) -> Payment:
+    """Give a completed payment's money back through its gateway and mark it refunded."""
+    payment = _lock_refundable(payment_id)
     # Not gateway_get: a gateway switched off since still refunds what it collected.
     payment.refund_reference = ADAPTERS[payment.gateway]().refund(payment)
     payment.status, payment.refunded_at = Status.REFUNDED, timezone.now()
     payment._history_user = actor
     payment.save(update_fields=["status", "refunded_at", "refund_reference", "updated_at"])
     return payment
+
+
+@transaction.atomic
+def payment_refund_part(*, payment_id: int, amount: Money, key: str, actor) -> str:
+    """Give back `amount` of a completed payment (e.g. one order of a checkout that paid for several) and
+    return the provider's refund reference. `key` names this refund, so a retry does not refund twice.
+
+    The payment stays completed, since the rest of it still pays for something; giving back its whole
+    amount is a full refund and marks it refunded.
+    """
+    if not key:
+        raise PaymentError(_("A partial refund needs a key that names it."))
+    payment = _lock_refundable(payment_id)
+    if amount.currency != payment.amount.currency or not 0 < amount.amount <= payment.amount.amount:
+        raise PaymentError(_("%(amount)s cannot be given back from a payment of %(total)s.")
+                           % {"amount": amount, "total": payment.amount})
+    if amount == payment.amount:
+        return payment_refund(payment_id=payment.pk, actor=actor).refund_reference
+    reference = ADAPTERS[payment.gateway]().refund(payment, amount, key=key)
+    logger.info("Partial refund", extra={"payment_token": str(payment.token), "amount": str(amount),
+                                          "refund_key": key, "refund_reference": reference})
+    return reference

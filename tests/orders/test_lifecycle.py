@@ -95,7 +95,7 @@ def test_home_order_walks_to_completion_with_timeline_history_and_one_email_per_
         services.order_confirm(order_id=order.pk, actor=seller_a, note="Thanks!")
         services.order_mark_ready(order_id=order.pk, actor=seller_a)
         services.order_dispatch(order_id=order.pk, actor=seller_a, note="Courier Mamadou, 620 11 22 33")
-        services.order_mark_delivered(order_id=order.pk, actor=seller_a)
+        services.order_mark_delivered(order_id=order.pk, actor=seller_a, via_handover=True)  # home: the QR handover
         services.order_complete(order_id=order.pk, actor=seller_a)
     order.refresh_from_db()
     # then every step is in the timeline and the history, with the seller as actor

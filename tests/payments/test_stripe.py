@@ -118,7 +118,7 @@ def test_a_stripe_webhook_with_a_wrong_signature_is_refused(client):
     assert Payment.objects.get().status == "pending" and not PaymentEvent.objects.exists()
 
 
-@pytest.mark.parametrize("offset", [-301, 301])
+@pytest.mark.parametrize("offset", [-330, 330])
 def test_a_stripe_webhook_more_than_300_seconds_off_is_refused(client, offset):
     payment = PaymentFactory(gateway="stripe")
     body = stripe_intent_body(payment)

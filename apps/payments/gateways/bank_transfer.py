@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
+from djmoney.money import Money
 
 from apps.payments.gateways.base import GatewayEvent, PaymentGateway, WebhookRejected
 from apps.payments.models import Gateway, Payment
@@ -24,6 +25,6 @@ class BankTransferGateway(PaymentGateway):
     def verify_webhook(self, request: HttpRequest) -> GatewayEvent:
         raise WebhookRejected("no_webhooks", "Bank transfers are confirmed by staff, not by webhooks.")
 
-    def refund(self, payment: Payment) -> str:
+    def refund(self, payment: Payment, amount: Money | None = None, *, key: str = "") -> str:
         # Recorded only: staff send the money back by transfer themselves.
         return ""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpRequest
+from djmoney.money import Money
 
 from apps.payments.models import Payment
 
@@ -59,8 +60,11 @@ class PaymentGateway:
         """Authenticate the request and translate it; raises WebhookRejected."""
         raise NotImplementedError
 
-    def refund(self, payment: Payment) -> str:
-        """Give the money back in full; returns the provider's refund reference ("" if none)."""
+    def refund(self, payment: Payment, amount: Money | None = None, *, key: str = "") -> str:
+        """Give the money back, in full or only `amount` of it; returns the provider's refund reference ("" if none).
+
+        `key` names a partial refund for the provider's idempotency, so that retrying it refunds once.
+        """
         raise NotImplementedError
 
 

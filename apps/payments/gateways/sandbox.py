@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django_q.tasks import async_task
+from djmoney.money import Money
 
 from apps.payments.gateways.base import (
     EventType,
@@ -46,7 +47,8 @@ class SandboxGateway(PaymentGateway):
             raise WebhookRejected("bad_signature", "The signature does not match the body.")
         return _parse_event(request.body)
 
-    def refund(self, payment: Payment) -> str:
+    def refund(self, payment: Payment, amount: Money | None = None, *, key: str = "") -> str:
+        # Nothing moves: the reference is what the caller records (with the amount) on its refund.
         return f"sandbox_refund_{uuid.uuid4().hex}"
 
 

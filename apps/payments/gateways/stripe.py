@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from djmoney.money import Money
 
 from apps.payments.exceptions import GatewayError
 from apps.payments.gateways.base import (
@@ -91,10 +92,14 @@ class StripeGateway(PaymentGateway):
             raise WebhookRejected("malformed_payload", "The body is not JSON.") from None
         return _translate(json.loads(request.body))
 
-    def refund(self, payment: Payment) -> str:
+    def refund(self, payment: Payment, amount: Money | None = None, *, key: str = "") -> str:
+        params = {"payment_intent": payment.provider_reference, "api_key": settings.STRIPE_SECRET_KEY,
+                  # one full refund per payment; a partial one is named by its caller (e.g. the return)
+                  "idempotency_key": f"refund-{payment.token}" if amount is None else f"refund-{payment.token}-{key}"}
+        if amount is not None:
+            params["amount"] = to_minor_units(amount.amount, str(amount.currency))
         try:
-            refund = stripe.Refund.create(payment_intent=payment.provider_reference, api_key=settings.STRIPE_SECRET_KEY,
-                                          idempotency_key=f"refund-{payment.token}")
+            refund = stripe.Refund.create(**params)
         except stripe.StripeError as error:
             message = getattr(error, "user_message", None) or _("Stripe did not accept the refund.")
             raise GatewayError(message) from error
