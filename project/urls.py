@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.core import views as core_views
+from apps.core.admin_history import activity_view
 
 # The admin login is allauth's: same rate limits, same two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,7 +23,12 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.servicedesk.urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.returns.urls")),
     path("", include("apps.geo.urls")),
+    path("", include("apps.delivery.urls")),
+    path("admin/reports/", include("apps.analytics.urls")),  # the report catalogue, inside the back office
+    # what one person changed, across every history table (apps/core/history.py)
+    path("admin/activity/", admin.site.admin_view(activity_view), name="admin-activity"),
     path("admin/", admin.site.urls),
 ]
 

@@ -256,3 +256,119 @@ def checkout_for(buyer, cart=None, **choices):
     return checkout_place(buyer=buyer, cart=cart or buyer.cart, **{
         "delivery_mode": "pickup", "address": None, "payment_method": "cash_on_delivery",
         "commission_payer": "customer", **choices})
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "tests.news"
+    title = factory.Sequence(lambda n: f"News {n}")
+    body = "Something happened."
+    url = "/shop/"
+
+
+class ForecastRunFactory(factory.django.DjangoModelFactory):
+    """A queued daily forecast of one vendor's sales."""
+
+    class Meta:
+        model = "forecasts.ForecastRun"
+
+    scope = "vendor"
+    vendor = factory.SubFactory(VendorFactory)
+    frequency = "day"
+    horizon = 14
+
+
+# --- Returns
+
+
+def return_for(vendor, buyer=None, status="requested", order=None, **fields):
+    """A return of a delivered, paid order of this vendor (its timeline holds the request)."""
+    from apps.returns.models import ReturnRequest, ReturnStatusChange
+
+    order = order or order_for(vendor, buyer=buyer, status="delivered", delivered_at=timezone.now(),
+                               payment_status="paid")
+    if status != "requested":
+        fields.setdefault("decided_at", timezone.now())
+    if status == "rejected":
+        fields.setdefault("decision_note", "Used, not returnable")
+    return_request = ReturnRequest.objects.create(**{"order": order, "buyer": order.buyer, "reason": "damaged",
+                                                     "status": status, **fields})
+    ReturnStatusChange.objects.create(return_request=return_request, to_status="requested", actor=order.buyer)
+    return return_request
+
+
+def refund_for(vendor, buyer=None, **fields):
+    """A pending cash refund of an approved return of this vendor."""
+    from apps.returns.models import Refund
+
+    return_request = return_for(vendor, buyer=buyer, status="approved")
+    return Refund.objects.create(**{"return_request": return_request, "order": return_request.order,
+                                    "amount": return_request.order.total, "method": "cash", **fields})
+
+
+# --- Delivery: couriers and the jobs they carry
+
+
+class CourierFactory(factory.django.DjangoModelFactory):
+    """A courier's profile; `.user` is in the Courier role. Available by default, with no base."""
+
+    class Meta:
+        model = "delivery.CourierProfile"
+
+    user = factory.SubFactory(UserFactory, roles=["Courier"])
+    phone = factory.Sequence(lambda n: f"+224 621 {n:06d}")
+    availability = "available"
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """An open marketplace job for a ready home-delivery order of `vendor` (a new vendor unless given)."""
+
+    class Meta:
+        model = "delivery.Delivery"
+
+    class Params:
+        vendor = factory.SubFactory(VendorFactory)
+        order_status = "ready"
+
+    order = factory.LazyAttribute(lambda o: order_for(o.vendor, status=o.order_status, delivery_mode="home"))
+    mode = "marketplace"
+    status = "open"
+    pickup_area = "Kaloum"
+    dropoff_area = "Ratoma"
+    distance_km = "11.02"
+    rate_per_km = Money(2, "GNF")
+    commission = Money("22.04", "GNF")
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def home_order_for(vendor, buyer=None, status="ready", neighbourhood="gn-conakry-ratoma-kipe", **fields):
+    """A home-delivery order of `vendor` to an address in `neighbourhood` (a code; None for no neighbourhood)."""
+    from apps.geo.models import Neighbourhood
+
+    buyer = buyer or UserFactory()
+    place = Neighbourhood.objects.get(code=neighbourhood) if neighbourhood else None
+    address = address_for(buyer, neighbourhood=place, street="Rue RA-140",
+                          **{key: fields.pop(key) for key in ("latitude", "longitude") if key in fields})
+    return order_for(vendor, buyer=buyer, status=status, address=address, **{"delivery_mode": "home", **fields})
+
+
+# --- Imports (apps.dataio)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A large import of `vendor`'s products, checked and waiting for its uploader to confirm it."""
+
+    class Meta:
+        model = "dataio.ImportJob"
+
+    vendor = factory.SubFactory(VendorFactory)
+    created_by = factory.SubFactory(UserFactory)
+    resource_key = "products"
+    original_name = factory.LazyAttribute(lambda o: f"{o.vendor.name if o.vendor else 'platform'} products.csv")
+    file = factory.django.FileField(filename="products.csv", data=b"slug,name\n")
+    file_format = "csv"
+    status = "preview_ready"
+    progress = 100

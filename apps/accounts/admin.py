@@ -8,8 +8,9 @@ from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from apps.accounts.models import User
-from apps.accounts.resources import UserResource
+from apps.accounts.resources import CustomerResource, UserResource
 from apps.core.admin import BaseAdmin
+from apps.dataio.admin_mixins import ImportWorkflowMixin
 from apps.vendors.admin import AdminsOnlyImportExportMixin
 
 admin.site.unregister(Group)
@@ -28,7 +29,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AdminsOnlyImportExportMixin, DjangoUserAdmin, BaseAdmin):
+class UserAdmin(ImportWorkflowMixin, AdminsOnlyImportExportMixin, DjangoUserAdmin, BaseAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     change_password_form = AdminPasswordChangeForm
@@ -49,6 +50,9 @@ class UserAdmin(AdminsOnlyImportExportMixin, DjangoUserAdmin, BaseAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_import_resource_classes(self, request):
+        return [CustomerResource]  # imports create and update customers only; exports list everyone
 
     @display(description=_("Roles"))
     def roles(self, obj):

@@ -36,6 +36,11 @@ ROLE_PERMISSIONS: dict[str, dict] = {
             "reviews.review": ("view", "change"),
             "catalog.product": ALL,
             "catalog.productimage": ALL,
+            "returns.returnrequest": ("view", "change"),
+            "returns.refund": ("view", "change"),
+            "delivery.delivery": VIEW,
+            "forecasts.forecastrun": ("view", "add"),  # "add" = request a forecast of their own store
+            "dataio.importjob": VIEW,  # their store's large imports (started from an import page)
         },
     },
     Role.COURIER: {"models": {}},
@@ -45,7 +50,8 @@ ROLE_PERMISSIONS: dict[str, dict] = {
                    "servicedesk.servicerequest": ("view", "change"), "notifications.emaillog": VIEW,
                    "payments.payment": VIEW, "payments.paymentevent": VIEW,
                    "catalog.product": VIEW, "catalog.productimage": VIEW},
-        "perms": [ACCESS_ALL_VENDORS, "catalog.moderate_product", "moderation.moderate_report"],
+        "perms": [ACCESS_ALL_VENDORS, "catalog.moderate_product", "moderation.moderate_report",
+                  "analytics.view_service_desk_dashboard"],
     },
     Role.MANAGER: {
         "models": {
@@ -71,9 +77,23 @@ ROLE_PERMISSIONS: dict[str, dict] = {
             "django_q.success": VIEW,
             "django_q.failure": VIEW,
             "django_q.schedule": VIEW,
+            "exchange.rate": ALL,  # exchange rates used by the reports
+            "exchange.exchangebackend": VIEW,
+            "returns.returnrequest": ("view", "change"),
+            "returns.refund": ("view", "change"),
+            "forecasts.forecastrun": ALL,
+            "dataio.importjob": VIEW,
+            "delivery.delivery": ("view", "change"),
+            "delivery.courierprofile": ("view", "change"),
+            "delivery.courierearning": ("view", "change"),
+            "delivery.courierrating": ("view", "change"),
         },
         "perms": [ACCESS_ALL_VENDORS, SEE_ALL_REQUESTS, "payments.confirm_bank_transfer", "payments.refund_payment",
-                  "catalog.moderate_product", "moderation.moderate_report"],
+                  "catalog.moderate_product", "moderation.moderate_report",
+                  # history tools (apps/core/history.py); Administrators hold every core permission
+                  "core.revert_history", "core.view_activity",
+                  "analytics.view_reports", "analytics.view_platform_dashboard",
+                  "analytics.view_service_desk_dashboard"],
     },
     Role.ANALYST: {
         "models": {"accounts.user": VIEW, "vendors.vendor": VIEW, "vendors.vendormembership": VIEW,
@@ -81,13 +101,16 @@ ROLE_PERMISSIONS: dict[str, dict] = {
                    "servicedesk.servicerequest": VIEW, "payments.payment": VIEW, "notifications.emaillog": VIEW,
                    "affiliates.affiliate": VIEW, "affiliates.commission": VIEW, "orders.order": VIEW,
                    "promotions.promocode": VIEW, "reviews.review": VIEW, "loyalty.loyaltyaccount": VIEW,
-                   "loyalty.loyaltyentry": VIEW, "catalog.product": VIEW, "catalog.productimage": VIEW},
-        "perms": [ACCESS_ALL_VENDORS, SEE_ALL_REQUESTS],
+                   "loyalty.loyaltyentry": VIEW, "catalog.product": VIEW, "catalog.productimage": VIEW,
+                   "exchange.rate": ALL, "exchange.exchangebackend": VIEW,
+                   "forecasts.forecastrun": ALL},
+        "perms": [ACCESS_ALL_VENDORS, SEE_ALL_REQUESTS, "analytics.view_reports", "analytics.view_platform_dashboard"],
     },
     # Administrators hold every permission of the platform's own apps and of the tools they run.
     Role.ADMINISTRATOR: {"apps": ["accounts", "vendors", "geo", "auth", "django_q", "core", "catalog", "payments",
                                   "notifications", "affiliates", "servicedesk", "orders", "promotions",
-                                  "loyalty", "reviews", "moderation"]},
+                                  "loyalty", "reviews", "moderation", "returns", "delivery", "forecasts",
+                                  "analytics", "exchange", "dataio"]},
 }
 
 # Roles whose members work in the Django admin.

@@ -26,10 +26,11 @@ from apps.catalog.resources import ProductResource, ServiceCategoryResource, Ser
 from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
 from apps.core.templatetags.money import price as format_price
+from apps.dataio.admin_mixins import ImportWorkflowMixin
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(BaseAdmin):
+class ServiceCategoryAdmin(ImportWorkflowMixin, BaseAdmin):
     resource_classes = [ServiceCategoryResource]
     list_display = ["name", "parent", "icon", "ordering", "services_count"]
     list_editable = ["ordering"]
@@ -56,7 +57,7 @@ class ServiceTierInline(VendorScopedAdminMixin, TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(VendorScopedAdminMixin, BaseAdmin):
+class ServiceAdmin(ImportWorkflowMixin, VendorScopedAdminMixin, BaseAdmin):
     resource_classes = [ServiceResource]
     list_display = ["name", "vendor", "category", "base_price", "active_badge", "updated_at"]
     list_filter = ["is_active", "category", "vendor", ("base_price", RangeNumericFilter)]
@@ -77,7 +78,7 @@ class ServiceAdmin(VendorScopedAdminMixin, BaseAdmin):
 
 
 @admin.register(ServiceTier)
-class ServiceTierAdmin(VendorScopedAdminMixin, BaseAdmin):
+class ServiceTierAdmin(ImportWorkflowMixin, VendorScopedAdminMixin, BaseAdmin):
     resource_classes = [ServiceTierResource]
     list_display = ["name", "service", "price", "sort_order"]
     list_filter = ["service__category", "service"]
@@ -143,7 +144,7 @@ MODERATION_FIELDS = ["moderation_status", "rejection_reason", "moderated_at", "m
 
 
 @admin.register(Product)
-class ProductAdmin(VendorScopedAdminMixin, BaseAdmin):
+class ProductAdmin(ImportWorkflowMixin, VendorScopedAdminMixin, BaseAdmin):
     resource_classes = [ProductResource]
     list_display = ["product_header", "vendor", "category", "price_column", "stock_badge", "moderation_badge",
                     "active_badge"]

@@ -4,28 +4,33 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.resources import modelresource_factory
 from simple_history.admin import SimpleHistoryAdmin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from apps.core.admin_history import HistoryAdminMixin
 from apps.core.exceptions import DomainError
+from apps.core.exporting import csv_stream, export_rows, xlsx_file
+from apps.core.pagination import EstimatedCountPaginator
 from apps.core.resources import SafeModelResource, VendorScopedResource
 from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
 
 
-class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
-    """unfold + field history + import/export with unfold's forms; no full COUNT on big tables."""
+class BaseAdmin(HistoryAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
+    """unfold + field history (diff, revert) + import/export with unfold's forms; no full COUNT on big tables."""
 
     import_form_class = ImportForm
     export_form_class = SelectableFieldsExportForm
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_per_page = 50
     list_filter_submit = True
     warn_unsaved_form = True
@@ -42,6 +47,23 @@ class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
             else:
                 self.message_user(request, _("%(object)s updated.") % {"object": obj})
 
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """CSV is streamed and XLSX spooled to disk (flat memory at any size); other formats go through the library."""
+        if not isinstance(file_format, (CSV, XLSX)):
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request, export_form=export_form))
+        headers, rows = export_rows(resource, queryset, self.get_export_resource_fields_from_form(export_form))
+        filename = self.get_export_filename(request, queryset, file_format)
+        if isinstance(file_format, XLSX):
+            return FileResponse(xlsx_file(headers, rows), as_attachment=True, filename=filename,
+                                content_type=file_format.get_content_type())
+        response = StreamingHttpResponse(csv_stream(headers, rows), content_type=file_format.get_content_type())
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
     def get_resource_classes(self, request):
         if not self.resource_classes:
             return [modelresource_factory(self.model, resource_class=self.base_resource_class)]
@@ -49,6 +71,27 @@ class BaseAdmin(SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
         if unsafe:
             raise ImproperlyConfigured(f"{', '.join(unsafe)} must subclass {self.base_resource_class.__name__}.")
         return self.resource_classes
+
+
+class ReadOnlyAdminMixin:
+    """Records written by services only (ledgers, logs, payments): viewed and exported, never added, edited,
+    imported or deleted here, where a change would falsify the record."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, BaseAdmin):
+    pass
 
 
 class ActionFormPageMixin:

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         from apps.core.schedules import sync_schedules
 
         post_migrate.connect(sync_schedules, dispatch_uid="core.sync_schedules")
+
+        from apps.core.history import connect_history_signals
+
+        connect_history_signals()

@@ -22,3 +22,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class HistoryAccess(models.Model):
+    """No table: it only holds the permissions of the history tools (see apps/core/history.py)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("revert_history", _("Can revert an object to an earlier version")),
+            ("view_activity", _("Can see what a person changed (activity)")),
+        ]

@@ -2,11 +2,15 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 from import_export import resources, widgets
 
 from apps.core.scoping import VendorScope, vendor_id_of, vendor_path_of
+
+# A row naming an existing record outside the importer's vendors (shared with apps.dataio's tuned loader).
+ANOTHER_VENDORS_ROW = gettext_lazy("This row names a record that belongs to another vendor.")
 
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -71,7 +75,7 @@ class VendorScopedResource(SafeModelResource):
                 if field.column_name in row and row[field.column_name] not in (None, "")
             }
             if lookup and unscoped.filter(**lookup).exists():
-                raise ValidationError(_("This row names a record that belongs to another vendor."))
+                raise ValidationError(ANOTHER_VENDORS_ROW)
         return instance
 
     def get_import_id_fields_as_fields(self):

@@ -2,11 +2,18 @@
 
 from django_q.models import Schedule
 
+from apps.forecasts.tasks import next_nightly_run
+
 SCHEDULES = [
     {"name": "worker-heartbeat", "func": "apps.core.tasks.heartbeat", "schedule_type": Schedule.MINUTES, "minutes": 1},
     {"name": "loyalty-expire", "func": "apps.loyalty.tasks.expire_due_points", "schedule_type": Schedule.DAILY},
     {"name": "catalog-low-stock-alerts", "func": "apps.catalog.tasks.send_low_stock_alerts",
      "schedule_type": Schedule.DAILY},
+    {"name": "forecasts-nightly", "func": "apps.forecasts.tasks.forecast_nightly", "schedule_type": Schedule.DAILY,
+     "next_run": next_nightly_run()},
+    {"name": "notifications-prune-read", "func": "apps.notifications.tasks.prune_read_notifications",
+     "schedule_type": Schedule.DAILY},
+    {"name": "history-prune", "func": "apps.core.tasks.prune_history", "schedule_type": Schedule.DAILY},
 ]
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -10,6 +11,8 @@ class Region(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("region")
@@ -25,6 +28,8 @@ class Prefecture(models.Model):
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="prefectures",
                                verbose_name=_("region"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("prefecture")
@@ -62,6 +67,8 @@ class Neighbourhood(models.Model):
     commune = models.CharField(_("commune"), max_length=100, blank=True)
     latitude = latitude_field(_("latitude"))
     longitude = longitude_field(_("longitude"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("neighbourhood")

@@ -3,28 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import display
 
-from apps.core.admin import BaseAdmin
+from apps.core.admin import ReadOnlyAdmin
 from apps.loyalty.models import LoyaltyAccount, LoyaltyEntry
 
 KIND_COLOURS = {LoyaltyEntry.Kind.EARN: "success", LoyaltyEntry.Kind.RESTORE: "info",
                 LoyaltyEntry.Kind.REDEEM: "primary", LoyaltyEntry.Kind.EXPIRE: "warning",
                 LoyaltyEntry.Kind.REVERSE: "danger"}
 
-
-class ReadOnlyAdmin(BaseAdmin):
-    """The ledger is written by services only: platform staff read and export it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_import_permission(self, request):
-        return False
 
 
 @admin.register(LoyaltyAccount)

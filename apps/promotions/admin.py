@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.contrib import admin
 from django.db.models import F, Q
@@ -10,9 +8,11 @@ from unfold.decorators import display
 
 from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
 from apps.core.templatetags.money import price
+from apps.dataio.admin_mixins import ImportWorkflowMixin
+from apps.promotions.codes import kind_values, normalise_code
 from apps.promotions.models import PromoCode, PromoRedemption
+from apps.promotions.resources import PromoCodeResource
 
-CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")
 VALIDITY_COLOURS = {"active": "success", "scheduled": "info", "expired": "danger", "used_up": "warning",
                     "paused": "warning"}
 VALIDITY_LABELS = {"active": _("Active"), "scheduled": _("Scheduled"), "expired": _("Expired"),
@@ -38,22 +38,19 @@ class PromoCodeForm(forms.ModelForm):
         fields = "__all__"
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip().upper()
-        if not CODE_RE.match(code):
-            raise forms.ValidationError(_("Use 3 to 40 letters, digits, dashes or underscores, e.g. RAMADAN-10."))
-        return code
+        try:
+            return normalise_code(self.cleaned_data["code"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self):
         cleaned = super().clean()
         # Only the value of the chosen kind is kept: the other box may hold a leftover from a change of mind.
-        if cleaned.get("kind") == PromoCode.Kind.PERCENT:
-            cleaned["amount_off"] = None
-            if cleaned.get("percent_off") is None and "percent_off" not in self.errors:
-                self.add_error("percent_off", _("Give the percentage taken off, from 0 to 100."))
-        elif cleaned.get("kind") == PromoCode.Kind.FIXED:
-            cleaned["percent_off"] = None
-            if cleaned.get("amount_off") is None and "amount_off" not in self.errors:
-                self.add_error("amount_off", _("Give the amount taken off."))
+        values, missing = kind_values(cleaned.get("kind"), cleaned.get("percent_off"), cleaned.get("amount_off"))
+        cleaned.update(values)
+        for field, message in missing.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return cleaned
 
 
@@ -101,10 +98,11 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(VendorScopedAdminMixin, BaseAdmin):
+class PromoCodeAdmin(ImportWorkflowMixin, VendorScopedAdminMixin, BaseAdmin):
     """Sellers make codes for their own products; platform staff also make platform codes (no vendor)."""
 
     form = PromoCodeForm
+    resource_classes = [PromoCodeResource]
     list_display = ["code", "value_display", "vendor_display", "category", "uses_display", "validity_badge",
                     "valid_until"]
     list_filter = [ValidityFilter, "kind", "is_active", "vendor", "category"]
@@ -119,9 +117,6 @@ class PromoCodeAdmin(VendorScopedAdminMixin, BaseAdmin):
         (_("Validity and limits"), {"fields": ["valid_from", "valid_until", "max_uses", "max_uses_per_customer",
                                                "uses_count"]}),
     ]
-
-    def has_import_permission(self, request):
-        return False  # an import would skip the code format and kind checks of the form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

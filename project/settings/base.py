@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_q",
     "djmoney",
+    "djmoney.contrib.exchange",
     "import_export",
     "simple_history",
     "apps.core",
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.orders.context_processors.cart_count",
+                "apps.notifications.context_processors.notification_bell",
             ],
         },
     },
@@ -196,6 +199,8 @@ USE_TZ = True
 BASE_CURRENCY = env("BASE_CURRENCY", default="GNF")
 CURRENCIES = ("GNF", "XOF", "EUR", "USD")
 DEFAULT_CURRENCY = BASE_CURRENCY
+# Exchange rates are typed in the admin (Reports > Exchange rates), never fetched: see apps.analytics.exchange.
+EXCHANGE_BACKEND = "apps.analytics.exchange.AdminRatesBackend"
 
 # --- Files
 STATIC_URL = "/static/"
@@ -231,6 +236,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Imports of more rows than this run as a background ImportJob (apps.dataio) with a progress bar.
+IMPORT_BACKGROUND_THRESHOLD = env.int("IMPORT_BACKGROUND_THRESHOLD", default=5000)
 
 # --- Logging: one JSON line per event, carrying the request id.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
@@ -288,6 +295,8 @@ UNFOLD = {
 # A failed e-mail is tried again EMAIL_MAX_RETRIES times, after base, 2 x base, 4 x base ... seconds.
 EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=3)
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
+# Read in-app notifications older than this are deleted by a daily task; unread ones are kept.
+NOTIFICATIONS_RETENTION_DAYS = env.int("NOTIFICATIONS_RETENTION_DAYS", default=90)
 # How long a followed share link (?ref=CODE) still credits its affiliate.
 AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
 
@@ -331,6 +340,8 @@ PAYMENT_PURPOSE_FAILURE_HANDLERS = {"shop_checkout": "apps.orders.checkout.check
 # The product page, the cart and checkout read prices, stock and visibility afresh, so a list a few
 # seconds old never sells anything it should not.
 SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=30)
+# Admin changelists count exactly up to this many rows; beyond, PostgreSQL's estimate is shown.
+ADMIN_EXACT_COUNT_LIMIT = env.int("ADMIN_EXACT_COUNT_LIMIT", default=10_000)
 
 # --- Reports
 # An account with this many open reports is deactivated at once (and its sessions ended) until a
@@ -338,3 +349,26 @@ SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=30)
 REPORTS_DEACTIVATION_THRESHOLD = env.int("REPORTS_DEACTIVATION_THRESHOLD", default=10)
 # Reports one person may send per hour.
 REPORTS_PER_HOUR = env.int("REPORTS_PER_HOUR", default=10)
+
+# --- History
+# Versions older than this many days are deleted by a daily task; the latest version of each object is kept.
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=730)
+
+# --- Returns
+# A buyer may ask to return a delivered order for this many days after its delivery.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+
+# --- Courier marketplace
+# A courier's commission = straight-line km from the store to the buyer x this rate (in BASE_CURRENCY)
+# + the seller's optional bonus. Read as text so the amount is an exact Decimal, never a float.
+DELIVERY_RATE_PER_KM = Decimal(env.str("DELIVERY_RATE_PER_KM", default="2.0"))
+
+# --- QR handover at the door
+# A home-delivery order's QR code (issued when the seller confirms the order) works for this many days.
+DELIVERY_CODE_TTL_DAYS = env.int("DELIVERY_CODE_TTL_DAYS", default=7)
+# The buyer paying on their phone at the door completes the handover as paid online.
+PAYMENT_PURPOSE_HANDLERS["order_handover"] = "apps.delivery.handover.handover_payment_completed"
+
+# --- Analytics
+# Dashboard figures are shared by everyone with the same view for this many seconds; 0 turns it off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)

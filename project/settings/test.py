@@ -23,3 +23,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 Q_CLUSTER.pop("redis", None)  # noqa: F405
 Q_CLUSTER["orm"] = "default"  # noqa: F405
 SHOP_LIST_CACHE_SECONDS = 0  # tests that want the guest page cache turn it on themselves
+DASHBOARD_CACHE_SECONDS = 0  # likewise for the dashboard figures

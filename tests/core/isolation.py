@@ -17,6 +17,9 @@ from django.urls import reverse
 from apps.core.scoping import is_vendor_owned, vendor_id_of, vendor_path_of
 from apps.vendors.models import Vendor
 from tests.factories import (
+    DeliveryFactory,
+    ForecastRunFactory,
+    ImportJobFactory,
     MembershipFactory,
     PaymentFactory,
     ProductImageFactory,
@@ -25,6 +28,8 @@ from tests.factories import (
     ServiceTierFactory,
     UserFactory,
     order_for,
+    refund_for,
+    return_for,
     review_for,
     service_request_for,
 )
@@ -45,6 +50,12 @@ VENDOR_OBJECT_FACTORIES = {
     "orders.Order": lambda vendor: order_for(vendor, buyer=UserFactory(full_name=f"{vendor.name} buyer")),
     "promotions.PromoCode": lambda vendor: PromoCodeFactory(vendor=vendor, code=f"{vendor.slug.upper()}-10"),
     "reviews.Review": lambda vendor: review_for(vendor, text=f"{vendor.name} review"),
+    "returns.ReturnRequest": lambda vendor: return_for(vendor, buyer=UserFactory(full_name=f"{vendor.name} buyer"),
+                                                       description=f"{vendor.name} return"),
+    "returns.Refund": lambda vendor: refund_for(vendor, buyer=UserFactory(full_name=f"{vendor.name} buyer")),
+    "forecasts.ForecastRun": lambda vendor: ForecastRunFactory(vendor=vendor),
+    "delivery.Delivery": lambda vendor: DeliveryFactory(vendor=vendor),
+    "dataio.ImportJob": lambda vendor: ImportJobFactory(vendor=vendor),
 }
 
 
@@ -74,7 +85,7 @@ def _url(model, view, *args):
 
 
 def _leaks(response, markers) -> bool:
-    body = response.content.decode(errors="ignore")
+    body = response.getvalue().decode(errors="ignore")
     return any(marker in body for marker in markers)
 
 
@@ -93,6 +104,7 @@ def isolation_violations(client, model, model_admin, obj_a, obj_b, markers, user
     denied("history", _url(model, "history", pk))
     history_id = obj_b.history.latest("history_date").history_id
     denied("history-record", _url(model, "simple_history", pk, history_id))
+    violations += revert_violations(client, model, obj_b, markers)
 
     for view, query in (("changelist", ""), ("search", f"?q={markers[0]}"), ("raw-id popup", "?_popup=1&_to_field=id")):
         response = client.get(_url(model, "changelist") + query)
@@ -108,6 +120,21 @@ def isolation_violations(client, model, model_admin, obj_a, obj_b, markers, user
     violations += _import_violations(model, model_admin, obj_b, user)
     violations += _action_violations(client, model, model_admin, obj_b, user)
     violations += _form_violations(model, model_admin, obj_a, obj_b, user)
+    return violations
+
+
+def revert_violations(client, model, obj_b, markers) -> list[str]:
+    """Reverting B's object to its first version: the confirmation page and the POST are refused, B unchanged."""
+    first = obj_b.history.earliest("history_date")
+    url = _url(model, "history_revert", obj_b.pk, first.history_id)
+    before = model.objects.filter(pk=obj_b.pk).values().first()
+    violations = []
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if response.status_code not in DENIED or _leaks(response, markers):
+            violations.append(f"revert ({method}): {response.status_code}")
+    if model.objects.filter(pk=obj_b.pk).values().first() != before:
+        violations.append("revert changed B")
     return violations
 
 
@@ -135,7 +162,7 @@ def _export_violations(client, model, pk, markers) -> list[str]:
     response = client.post(url, {"format": "0", "resource": "0", **{name: "on" for name in fields}})
     if "attachment" not in response.get("Content-Disposition", ""):
         return ["export: the check could not produce a file"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     if _leaks(response, markers) or any(row.get("id") == str(pk) for row in rows):
         return ["export: contains B"]
     return []

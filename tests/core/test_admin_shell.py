@@ -14,7 +14,7 @@ from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from apps.accounts.roles import Role
-from apps.core.admin_shell import dashboard_figures
+from apps.analytics.selectors.dashboards import people_figures as dashboard_figures
 from apps.vendors.models import Vendor
 from tests.factories import UserFactory, VendorFactory
 

@@ -37,7 +37,7 @@ def test_vendor_export_neutralises_every_dangerous_cell(administrator, client):
         "format": "0", "resource": "0",
         **{f"vendorresource_{name}": "on" for name in ("name", "description", "contact_phone", "address")}})
     # then no cell starts with a character a spreadsheet would evaluate
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'=HYPERLINK(\"http://evil\")" in cells and "'@SUM(1)" in cells and "'+224 620" in cells
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

@@ -10,6 +10,7 @@ from apps.accounts.services import user_mark_email_verified, user_set_roles
 from apps.catalog.demo import seed_demo_services
 from apps.catalog.demo_products import seed_demo_orders, seed_demo_products
 from apps.catalog.models import ServiceCategory
+from apps.delivery.demo import seed_demo_deliveries
 from apps.vendors.models import Vendor, VendorMembership
 
 DEMO_PASSWORD = "comptoir-demo"  # demo machines only; the command refuses to run when DEBUG is off
@@ -112,6 +113,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo products created: {seed_demo_products(moderator=moderator)}.")
         customers = User.objects.filter(email__in=[email for email, _name, roles, _su in PEOPLE if not roles])
         self.stdout.write(f"Demo past orders created: {seed_demo_orders(buyers=list(customers.order_by('email')))}.")
+        # after the past orders: those are only made while the demo stores have none
+        self.stdout.write(f"Demo courier jobs published: {seed_demo_deliveries()}.")
         width = max(len(email) for email, _ in logins)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, what in logins:
