@@ -18,7 +18,7 @@ from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExpor
 
 from apps.core.admin_history import HistoryAdminMixin
 from apps.core.exceptions import DomainError
-from apps.core.exporting import csv_stream, export_rows, xlsx_file
+from apps.core.exporting import export_csv, export_rows, xlsx_file
 from apps.core.pagination import EstimatedCountPaginator
 from apps.core.resources import SafeModelResource, VendorScopedResource
 from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
@@ -55,12 +55,13 @@ class BaseAdmin(HistoryAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, M
             raise PermissionDenied
         resource = self.choose_export_resource_class(export_form, request)(
             **self.get_export_resource_kwargs(request, export_form=export_form))
-        headers, rows = export_rows(resource, queryset, self.get_export_resource_fields_from_form(export_form))
+        selected = self.get_export_resource_fields_from_form(export_form)
         filename = self.get_export_filename(request, queryset, file_format)
         if isinstance(file_format, XLSX):
-            return FileResponse(xlsx_file(headers, rows), as_attachment=True, filename=filename,
-                                content_type=file_format.get_content_type())
-        response = StreamingHttpResponse(csv_stream(headers, rows), content_type=file_format.get_content_type())
+            return FileResponse(xlsx_file(*export_rows(resource, queryset, selected)), as_attachment=True,
+                                filename=filename, content_type=file_format.get_content_type())
+        response = StreamingHttpResponse(export_csv(resource, queryset, selected),
+                                         content_type=file_format.get_content_type())
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

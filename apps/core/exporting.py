@@ -1,20 +1,26 @@
 """Streamed exports: rows go out as they are read, so a million-row export needs no more memory than 1,000.
 
-The admin's export (django-import-export) builds the whole file in memory. For CSV we stream instead, and
-where every exported column is a plain database path (no dehydrate method, no many-to-many) the rows are
-read with values_list from a server-side cursor and written by the C csv writer: the per-object path of
-the library is ten times slower. Cells are rendered as the library renders them (dates in the local time
-zone, booleans as 1/0) and formula-leading cells are neutralised. XLSX cannot be streamed over HTTP (the
-file is a zip whose directory comes last), so it is written row by row to a temporary file instead.
+The admin's export (django-import-export) builds the whole file in memory. For CSV we stream instead. Where
+every exported column is a plain database path (no dehydrate method, no many-to-many):
+- on PostgreSQL the query runs as COPY ... TO STDOUT (CSV), the cells formatted by SQL expressions, and the
+  server's blocks go straight to the response: Python touches no cell;
+- elsewhere the rows are read with values_list from a chunked cursor and written by the C csv writer.
+Other resources go object by object through the library (ten times slower, same output). Every path renders
+cells as the library does (dates in the local time zone, booleans as 1/0) and neutralises formula-leading
+cells. XLSX cannot be streamed over HTTP (the file is a zip whose directory comes last), so it is written
+row by row to a temporary file instead.
 """
 
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator
+
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connections, models
+from django.db.models import Case, CharField, F, Func, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from import_export import widgets
 
@@ -23,6 +29,10 @@ from apps.core.resources import FORMULA_PREFIXES
 CHUNK_ROWS = 2000
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
+# the same formats, as PostgreSQL's to_char spells them
+PG_DATETIME_FORMAT = "YYYY-MM-DD HH24:MI:SS"
+PG_DATE_FORMAT = "YYYY-MM-DD"
+FORMULA_REGEX = "^[=+@\t\r-]"
 
 
 class _Line:
@@ -117,6 +127,50 @@ def _cell_renderer(model_field):
     if isinstance(model_field, (models.CharField, models.TextField, models.EmailField)):
         return lambda value: "'" + value if value and value.startswith(FORMULA_PREFIXES) else value
     return None
+
+
+def _text(expression):
+    return Cast(expression, output_field=CharField())
+
+
+def _pg_cell(path: str, model_field):
+    """An SQL expression rendering one column exactly as _cell_renderer does in Python."""
+    column = F(path)
+    if isinstance(model_field, models.DateTimeField):
+        if settings.USE_TZ:
+            column = Func(Value(settings.TIME_ZONE), column, function="timezone")
+        return Func(column, Value(PG_DATETIME_FORMAT), function="to_char", output_field=CharField())
+    if isinstance(model_field, models.DateField):
+        return Func(column, Value(PG_DATE_FORMAT), function="to_char", output_field=CharField())
+    if isinstance(model_field, models.BooleanField):
+        return Case(When(**{path: True}, then=Value("1")), When(**{path: False}, then=Value("0")),
+                    default=Value(""), output_field=CharField())
+    if isinstance(model_field, (models.CharField, models.TextField)):
+        return Case(When(**{f"{path}__regex": FORMULA_REGEX}, then=Concat(Value("'"), column)),
+                    default=column, output_field=CharField())
+    return _text(column)
+
+
+def _copy_stream(queryset, lookups, headers: list[str]) -> Iterator[bytes]:
+    """CSV of the queryset produced by PostgreSQL's COPY; the header row is ours, so it matches the library."""
+    cells = {f"c{index}": _pg_cell(path, model_field) for index, (path, model_field) in enumerate(lookups)}
+    sql, params = queryset.values(**cells).query.sql_with_params()
+    sink = _Line()
+    csv.writer(sink).writerow(headers)
+    yield sink.take()
+    with connections[queryset.db].cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for block in copy:
+                yield bytes(block)
+
+
+def export_csv(resource, queryset, selected_fields=None) -> Iterator[bytes]:
+    """The export as CSV chunks, by the fastest path that renders the same cells."""
+    fields = resource.get_export_fields(selected_fields)
+    lookups = [_lookup(resource, field) for field in fields]
+    if all(lookups) and connections[queryset.db].vendor == "postgresql":
+        return _copy_stream(queryset, lookups, [str(field.column_name) for field in fields])
+    return csv_stream(*export_rows(resource, queryset, selected_fields))
 
 
 def values_paths(resource, selected_fields=None) -> list[str] | None:
