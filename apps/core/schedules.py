@@ -14,6 +14,7 @@ SCHEDULES = [
     {"name": "notifications-prune-read", "func": "apps.notifications.tasks.prune_read_notifications",
      "schedule_type": Schedule.DAILY},
     {"name": "history-prune", "func": "apps.core.tasks.prune_history", "schedule_type": Schedule.DAILY},
+    {"name": "import-jobs-prune", "func": "apps.dataio.tasks.prune_import_jobs", "schedule_type": Schedule.DAILY},
 ]
 
 

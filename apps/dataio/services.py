@@ -286,3 +286,18 @@ def import_job_run(*, job_id: int) -> None:
     _record(job, resource, result, success=Status.DONE, success_message=_(
         "Imported: %(new)s new, %(updated)s updated, %(skipped)s unchanged.") % {
         "new": result.totals["new"], "updated": result.totals["update"], "skipped": result.totals["skip"]})
+
+
+def import_jobs_prune(*, now=None) -> int:
+    """Delete finished jobs older than IMPORT_JOB_RETENTION_DAYS with their uploaded file and error report
+    (a seller's spreadsheet is personal data nobody needs once imported); returns how many went."""
+    before = (now or timezone.now()) - timedelta(days=settings.IMPORT_JOB_RETENTION_DAYS)
+    jobs = list(ImportJob.objects.filter(status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED],
+                                         created_at__lt=before))
+    for job in jobs:
+        # the rows first: a file left behind by a failed deletion is harmless, a row pointing nowhere is not
+        files = [stored for stored in (job.file, job.error_report) if stored]
+        job.delete()
+        for stored in files:
+            stored.storage.delete(stored.name)
+    return len(jobs)

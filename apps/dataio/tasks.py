@@ -9,3 +9,7 @@ def import_job_validate(job_id: int) -> None:
 
 def import_job_run(job_id: int) -> None:
     services.import_job_run(job_id=job_id)
+
+
+def prune_import_jobs() -> int:
+    return services.import_jobs_prune()

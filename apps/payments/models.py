@@ -54,6 +54,9 @@ class Payment(TimeStampedModel):
     refund_reference = models.CharField(_("refund reference"), max_length=255, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    # What has been given back so far, in the payment's currency: parts (one order's return) add up here,
+    # so no later refund can give back more than was paid.
+    refunded_amount = models.DecimalField(_("refunded so far"), max_digits=14, decimal_places=2, default=0)
 
     history = HistoricalRecords()
 

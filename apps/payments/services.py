@@ -203,15 +203,28 @@ def _lock_refundable(payment_id: int) -> Payment:
     return payment
 
 
+def _remaining(payment: Payment) -> Money:
+    return Money(payment.amount.amount - payment.refunded_amount, payment.amount.currency)
+
+
+def _mark_refunded(payment: Payment, *, reference: str, actor) -> None:
+    payment.status, payment.refunded_at = Status.REFUNDED, timezone.now()
+    payment.refunded_amount, payment.refund_reference = payment.amount.amount, reference
+    payment._history_user = actor
+    payment.save(update_fields=["status", "refunded_at", "refunded_amount", "refund_reference", "updated_at"])
+
+
 @transaction.atomic
 def payment_refund(*, payment_id: int, actor) -> Payment:
-    """Give a completed payment's money back through its gateway and mark it refunded."""
+    """Give back what is left of a completed payment through its gateway and mark it refunded."""
     payment = _lock_refundable(payment_id)
     # Not gateway_get: a gateway switched off since still refunds what it collected.
-    payment.refund_reference = ADAPTERS[payment.gateway]().refund(payment)
-    payment.status, payment.refunded_at = Status.REFUNDED, timezone.now()
-    payment._history_user = actor
-    payment.save(update_fields=["status", "refunded_at", "refund_reference", "updated_at"])
+    adapter = ADAPTERS[payment.gateway]()
+    if payment.refunded_amount:  # parts already went back (returns): only the rest does now
+        reference = adapter.refund(payment, _remaining(payment), key="rest")
+    else:
+        reference = adapter.refund(payment)
+    _mark_refunded(payment, reference=reference, actor=actor)
     return payment
 
 
@@ -220,18 +233,25 @@ def payment_refund_part(*, payment_id: int, amount: Money, key: str, actor) -> s
     """Give back `amount` of a completed payment (e.g. one order of a checkout that paid for several) and
     return the provider's refund reference. `key` names this refund, so a retry does not refund twice.
 
-    The payment stays completed, since the rest of it still pays for something; giving back its whole
-    amount is a full refund and marks it refunded.
+    The payment stays completed while part of it still pays for something; once the parts add up to the
+    whole amount it is refunded.
     """
     if not key:
         raise PaymentError(_("A partial refund needs a key that names it."))
     payment = _lock_refundable(payment_id)
-    if amount.currency != payment.amount.currency or not 0 < amount.amount <= payment.amount.amount:
-        raise PaymentError(_("%(amount)s cannot be given back from a payment of %(total)s.")
-                           % {"amount": amount, "total": payment.amount})
+    remaining = _remaining(payment)
+    if amount.currency != payment.amount.currency or not 0 < amount.amount <= remaining.amount:
+        raise PaymentError(_("%(amount)s cannot be given back from a payment of %(total)s: %(left)s is left to "
+                             "refund.") % {"amount": amount, "total": payment.amount, "left": remaining})
     if amount == payment.amount:
         return payment_refund(payment_id=payment.pk, actor=actor).refund_reference
     reference = ADAPTERS[payment.gateway]().refund(payment, amount, key=key)
     logger.info("Partial refund", extra={"payment_token": str(payment.token), "amount": str(amount),
                                           "refund_key": key, "refund_reference": reference})
+    if amount == remaining:
+        _mark_refunded(payment, reference=reference, actor=actor)
+    else:
+        payment.refunded_amount += amount.amount
+        payment._history_user = actor
+        payment.save(update_fields=["refunded_amount", "updated_at"])
     return reference

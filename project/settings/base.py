@@ -241,6 +241,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Imports of more rows than this run as a background ImportJob (apps.dataio) with a progress bar.
 IMPORT_BACKGROUND_THRESHOLD = env.int("IMPORT_BACKGROUND_THRESHOLD", default=5000)
+# Finished import jobs, their uploaded files and error reports are deleted after this many days.
+IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=30)
 
 # --- Logging: one JSON line per event, carrying the request id.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

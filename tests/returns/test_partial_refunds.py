@@ -83,3 +83,30 @@ def test_only_a_completed_payment_gives_money_back():
 
     with pytest.raises(PaymentError, match="Only a completed payment can be refunded; this one is refunded"):
         payment_refund_part(payment_id=payment.pk, amount=Money(10, "GNF"), key="k", actor=None)
+
+
+def test_parts_add_up_never_beyond_what_was_paid_and_the_last_one_closes_the_payment(stripe_refunds):
+    from apps.payments.services import payment_refund
+
+    payment = PaymentFactory(gateway="stripe", completed=True, provider_reference="pi_parts",
+                             amount=Money("100.00", "EUR"))
+    # one order's return, then another that asks for more than is left
+    payment_refund_part(payment_id=payment.pk, amount=Money("60.00", "EUR"), key="return-1", actor=None)
+    with pytest.raises(PaymentError, match="is left to refund"):
+        payment_refund_part(payment_id=payment.pk, amount=Money("50.00", "EUR"), key="return-2", actor=None)
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("completed", 60)
+    # a full refund afterwards gives back only the rest, and closes the payment
+    payment_refund(payment_id=payment.pk, actor=None)
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("refunded", 100)
+    assert [call.get("amount") for call in stripe_refunds] == [6000, 4000]
+
+
+def test_the_part_that_completes_the_amount_marks_the_payment_refunded(stripe_refunds):
+    payment = PaymentFactory(gateway="stripe", completed=True, provider_reference="pi_two",
+                             amount=Money("100.00", "EUR"))
+    for key in ("return-1", "return-2"):
+        payment_refund_part(payment_id=payment.pk, amount=Money("50.00", "EUR"), key=key, actor=None)
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount, payment.refund_reference) == ("refunded", 100, "re_part")
