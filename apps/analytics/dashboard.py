@@ -52,14 +52,18 @@ def count(value) -> str:
     return "—" if value is None else number_format(value, 0, force_grouping=True)
 
 
+def _change_text(trend: Trend) -> str:
+    change = trend.change_percent
+    return "—" if change is None else f"{'+' if change > 0 else ''}{number_format(change, 1)} %"
+
+
 def kpi(label: str, trend: Trend, show=count, *, higher_is_better: bool = True, help_text: str = "") -> dict:
     """One card: the figure, the previous period's, and the change coloured by whether it is good news."""
-    change = trend.change_percent
     good = {"up": higher_is_better, "down": not higher_is_better}.get(trend.direction)
     return {
         "label": label, "value": show(trend.current), "previous": show(trend.previous), "help": help_text,
         "direction": trend.direction,
-        "change": None if change is None else f"{'+' if change > 0 else ''}{number_format(change, 1)} %",
+        "change": None if trend.change_percent is None else _change_text(trend),
         "tone": "neutral" if good is None else ("good" if good else "bad"),
     }
 
@@ -109,11 +113,6 @@ def _platform_figures(period: Period) -> dict:
         return platform_figures(period)
     except DomainError as error:  # a sale in a currency without an exchange rate
         return {"error": str(error)}
-
-
-def _change_text(trend: Trend) -> str:
-    change = trend.change_percent
-    return "—" if change is None else f"{'+' if change > 0 else ''}{number_format(change, 1)} %"
 
 
 def _people(period: Period) -> dict:

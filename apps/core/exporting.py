@@ -124,7 +124,7 @@ def _cell_renderer(model_field):
         return lambda value: value.strftime(DATE_FORMAT) if value is not None else ""
     if isinstance(model_field, models.BooleanField):
         return lambda value: "" if value is None else ("1" if value else "0")
-    if isinstance(model_field, (models.CharField, models.TextField, models.EmailField)):
+    if isinstance(model_field, (models.CharField, models.TextField)):
         return lambda value: "'" + value if value and value.startswith(FORMULA_PREFIXES) else value
     return None
 

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -67,9 +66,7 @@ class ImportJobAdmin(VendorScopedAdminMixin, BaseAdmin):
         ] + super().get_urls()
 
     def _job(self, request, object_id) -> ImportJob:
-        job = self.get_object(request, unquote(str(object_id)))  # another vendor's job is "not found"
-        if job is None:
-            raise Http404
+        job = self._get_scoped_object_or_404(request, object_id)  # another vendor's job is "not found"
         if not self.has_view_permission(request, job):
             raise PermissionDenied
         return job

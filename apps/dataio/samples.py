@@ -1,9 +1,6 @@
 """Product files as sellers send them, generated: for bench_import and the import tests."""
 
-import csv
-import io
-
-from apps.core.exporting import xlsx_file
+from apps.core.exporting import csv_stream, xlsx_file
 
 PRODUCT_COLUMNS = ["slug", "vendor", "category", "name", "description", "brand", "colour", "price",
                    "price_currency", "stock", "low_stock_threshold", "is_active"]
@@ -20,11 +17,7 @@ def product_rows(count: int, *, vendor: str, category: str, prefix: str = "item"
 
 
 def to_csv(rows: list[list], columns: list[str] = PRODUCT_COLUMNS) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return out.getvalue().encode()
+    return b"".join(csv_stream(columns, rows))
 
 
 def to_xlsx(rows: list[list], columns: list[str] = PRODUCT_COLUMNS) -> bytes:

@@ -6,6 +6,7 @@ uses the tuned resource (apps.dataio.resources.tuned) with the uploader's vendor
 seller's rows are forced to their store exactly as on the small-file path.
 """
 
+import codecs
 import csv
 import io
 import logging
@@ -25,6 +26,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from openpyxl import load_workbook
 
 from apps.core.exceptions import DomainError
+from apps.core.exporting import csv_stream
 from apps.core.resources import neutralise_formula
 from apps.core.scoping import VendorScope
 from apps.dataio.models import ImportJob
@@ -82,12 +84,9 @@ def count_rows(data: bytes, fmt: str) -> int:
 
 
 def error_report_csv(errors: list[RowError]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "column", "reason"])
-    for error in errors:
-        writer.writerow([neutralise_formula(value) for value in (error.row or "", error.column, error.reason)])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read it as UTF-8
+    rows = ([neutralise_formula(value) for value in (error.row or "", error.column, error.reason)] for error in errors)
+    # the BOM makes spreadsheet programs read it as UTF-8
+    return codecs.BOM_UTF8 + b"".join(csv_stream(["row", "column", "reason"], rows))
 
 
 # --- creating and confirming

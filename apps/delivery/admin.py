@@ -29,7 +29,7 @@ STATUS_COLOURS = {Status.OPEN: "warning", Status.ASSIGNED: "info", Status.PICKED
 
 
 def route_text(delivery) -> str:
-    return " → ".join(area for area in (delivery.pickup_area, delivery.dropoff_area) if area) or "—"
+    return delivery.route_areas or "—"
 
 
 

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +32,6 @@ class DeliveryModeForm(forms.Form):
         if data.get("mode") == Delivery.Mode.PERSONAL:
             data["bonus"] = None  # nobody is paid for the seller's own trip
         return data
-
-    @property
-    def bonus_amount(self) -> Decimal:
-        return self.cleaned_data.get("bonus") or Decimal(0)
 
 
 def _courier_label(user) -> str:

@@ -107,6 +107,11 @@ class Delivery(TimeStampedModel):
     def __str__(self):
         return f"{self.order} ({self.get_mode_display()})"
 
+    @property
+    def route_areas(self) -> str:
+        """"Kaloum → Ratoma": the pickup and drop-off areas that are known ("" when neither is)."""
+        return " → ".join(area for area in (self.pickup_area, self.dropoff_area) if area)
+
 
 def new_delivery_token() -> str:
     # 32 random bytes = 256 bits, URL-safe: the QR holds a URL with it

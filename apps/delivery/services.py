@@ -38,6 +38,13 @@ def is_courier(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.groups.filter(name=Role.COURIER).exists())
 
 
+def is_courier_once(user) -> bool:
+    """is_courier, asked once per user object: a courier page's guard and its header's link share the answer."""
+    if not hasattr(user, "_is_courier"):
+        user._is_courier = is_courier(user)
+    return user._is_courier
+
+
 def _zero() -> Money:
     return Money(0, settings.BASE_CURRENCY)
 
@@ -108,10 +115,9 @@ def _available_couriers():
 
 
 def _announce_job(delivery: Delivery) -> None:
-    areas = " → ".join(area for area in (delivery.pickup_area, delivery.dropoff_area) if area)
     notify(_available_couriers(), kind="delivery.job_available", email=False, url=reverse("delivery:courier-jobs"),
            title=_("New delivery job %(areas)s: %(commission)s")
-           % {"areas": areas, "commission": price(delivery.commission)})
+           % {"areas": delivery.route_areas, "commission": price(delivery.commission)})
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ def courier_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not services.is_courier(request.user):
+        if not services.is_courier_once(request.user):
             raise PermissionDenied
         profile = services.courier_profile_for(user=request.user)
         return view(request, profile, *args, **kwargs)

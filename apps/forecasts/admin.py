@@ -1,7 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -93,11 +91,11 @@ class ForecastRunAdmin(VendorScopedAdminMixin, BaseAdmin):
     # --- the run's page: progress while it runs, then the chart and the verdict
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = self._get_scoped_object_or_404(request, object_id)
-        extra_context = {**(extra_context or {}), **self._panel_context(request, run)}
+        extra_context = {**(extra_context or {}), **self._progress_context(run), "forecast": forecast_chart_for_run(run)}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _panel_context(self, request, run) -> dict:
-        return {"run": run, "forecast": forecast_chart_for_run(run), "poll_seconds": POLL_SECONDS,
+    def _progress_context(self, run) -> dict:
+        return {"run": run, "poll_seconds": POLL_SECONDS,
                 "progress_url": reverse("admin:forecasts_forecastrun_progress", args=[run.pk]),
                 "change_url": reverse("admin:forecasts_forecastrun_change", args=[run.pk])}
 
@@ -108,13 +106,11 @@ class ForecastRunAdmin(VendorScopedAdminMixin, BaseAdmin):
 
     def progress_view(self, request, object_id):
         """The progress fragment polled by htmx; once the run has finished it reloads the page to show the result."""
-        run = self.get_object(request, unquote(object_id))
-        if run is None:
-            raise Http404
+        run = self._get_scoped_object_or_404(request, object_id)
         if not self.has_view_permission(request, run):
             raise PermissionDenied
-        response = TemplateResponse(request, "admin/forecasts/forecastrun/_progress.html",
-                                    self._panel_context(request, run))
+        # the fragment never shows the chart: a finished run reloads the whole page instead
+        response = TemplateResponse(request, "admin/forecasts/forecastrun/_progress.html", self._progress_context(run))
         if not run.is_active:
             response["HX-Refresh"] = "true"
         return response

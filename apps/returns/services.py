@@ -22,13 +22,13 @@ from apps.core.exceptions import DomainError
 from apps.core.templatetags.money import price
 from apps.core.validators import validate_image
 from apps.loyalty.services import loyalty_restore, loyalty_reverse_earned
+from apps.notifications.selectors import notification_recipients_for_vendor
 from apps.notifications.services import notify
 from apps.orders.models import Order
 from apps.payments.exceptions import PaymentError
 from apps.payments.services import payment_refund_part
 from apps.returns.models import Refund, ReturnRequest, ReturnStatusChange
 from apps.returns.selectors import order_online_payment, refund_amount, refund_next_step, return_refusal
-from apps.vendors.models import VendorMembership
 
 Status = ReturnRequest.Status
 ALLOWED = {
@@ -245,9 +245,7 @@ def _step(return_request: ReturnRequest, from_status: str, to_status: str, *, ac
 
 def _notify_sellers(return_request: ReturnRequest) -> None:
     order = return_request.order
-    members = [membership.user for membership in VendorMembership.objects.filter(
-        vendor_id=order.vendor_id, user__is_active=True).select_related("user")]
-    notify(members, kind="returns.requested",
+    notify(notification_recipients_for_vendor(vendor_id=order.vendor_id), kind="returns.requested",
            title=_("Return requested for order %(ref)s") % {"ref": order.reference},
            body=_("%(buyer)s: %(reason)s.") % {"buyer": return_request.buyer,
                                                 "reason": return_request.get_reason_display()},

@@ -330,3 +330,14 @@ def test_the_header_links_couriers_to_their_pages(client, courier):
     assert 'href="/courier/"' in client.get("/").content.decode()
     client.force_login(UserFactory())
     assert 'href="/courier/"' not in client.get("/").content.decode()
+
+
+def test_a_courier_page_asks_about_the_courier_role_once(client, courier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(courier)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/courier/jobs/")
+    assert 'href="/courier/"' in page.content.decode()  # the header's link: the guard's answer, reused
+    assert sum('"auth_group"' in query["sql"] for query in queries.captured_queries) == 1

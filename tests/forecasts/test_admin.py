@@ -1,6 +1,8 @@
 """The forecast runs in the back office: requesting one, following it, and who sees what."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.forecasts.models import ForecastRun
@@ -41,6 +43,11 @@ def test_a_seller_runs_a_forecast_and_sees_its_chart_beside_the_baseline(
     assert 'data-type="line"' in page and "Likely range, high" in page
     assert "Better than the naive baseline" in page
     assert "Naive baseline" in page and f"{run.baseline_mape:.1f}" in page
+    # the polled fragment of the finished run only asks for a reload: its chart is not built for it
+    with CaptureQueriesContext(connection) as queries:
+        fragment = client.get(_progress_url(run), HTTP_HX_REQUEST="true")
+    assert fragment.headers["HX-Refresh"] == "true"
+    assert not [query for query in queries if "forecasts_forecastpoint" in query["sql"]]
 
 
 def test_a_seller_cannot_request_a_forecast_of_another_store(client, seller_a, vendor_b):

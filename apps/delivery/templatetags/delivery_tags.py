@@ -4,6 +4,7 @@ from django import template
 
 from apps.delivery.forms import CourierRatingForm
 from apps.delivery.selectors import rating_state
+from apps.delivery.services import is_courier_once
 
 register = template.Library()
 
@@ -34,8 +35,4 @@ def is_courier(user) -> bool:
     """For the site header's "Courier" link; asked once per request (kept on the user object)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if not hasattr(user, "_is_courier"):
-        from apps.delivery.services import is_courier as user_is_courier
-
-        user._is_courier = user_is_courier(user)
-    return user._is_courier
+    return is_courier_once(user)
