@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from apps.core.ratelimit import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url):
@@ -15,3 +17,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template == "account/messages/email_confirmation_sent.txt":
             return
         super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def get_client_ip(self, request):
+        # allauth's rate limits and ours key on the same address (TRUSTED_PROXY_COUNT).
+        return client_ip(request)

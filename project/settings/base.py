@@ -180,8 +180,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 # addresses both get "check your inbox". "optional" signs new people in at once, which does reveal it.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
+# Proxies (load balancer, ingress) in front of the app; each appends the address it saw to
+# X-Forwarded-For. 0: REMOTE_ADDR is the client (local, or a proxy that rewrites REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Many mobile users share one carrier address: the per-address budget is wide, the per-account one
+# ("key" is the e-mail typed) is tight, so one person guessing cannot lock out a whole network.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "30/5m/ip,5/5m/key",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
