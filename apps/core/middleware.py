@@ -1,6 +1,10 @@
 import re
 import uuid
 
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+
 from apps.core.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -21,3 +25,19 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """CONTENT_SECURITY_POLICY (strict: self only, no inline script or style) for the site; the admin
+    gets ADMIN_CONTENT_SECURITY_POLICY, since unfold's Alpine.js evaluates expressions and its pages
+    carry inline scripts and styles. The bare 500 page keeps its inline styles (it has no user content)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.config is not None:
+            return parts
+        if request.path_info.startswith("/admin/"):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        elif response.status_code >= 500:
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts

@@ -49,5 +49,10 @@ def base_url(live_server):
 
 @pytest.fixture
 def page(page):
+    """Every journey also checks that the Content-Security-Policy refused nothing on its pages."""
     page.set_default_timeout(10_000)
-    return page
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield page
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
