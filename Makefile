@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
 	@echo "make run           set up, migrate, load demo data, start web on http://127.0.0.1:8000 + task worker"
-	@echo "make test          run the test suite on SQLite (no server needed)"
+	@echo "make test          check the import contracts (lint-imports), then run the test suite on SQLite"
 	@echo "make test-pg       run the whole suite but browser tests on PostgreSQL ($(PG_DATABASE_URL))"
 	@echo "make test-browser  run the Playwright browser journeys in Debian's Chromium (installs it if missing)"
 	@echo "make check         Django system checks and a check for missing migrations"
@@ -44,7 +44,9 @@ run: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 # Test targets drop DATABASE_URL/REDIS_URL exported in the shell, so tests stay off a developer's own servers.
+# lint-imports first: a broken import contract (pyproject.toml) fails the run in a few seconds.
 test: $(STAMP)
+	$(BIN)/lint-imports
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 # Everything but the browser journeys, postgres-marked concurrency tests included.

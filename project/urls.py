@@ -5,12 +5,13 @@ from django.urls import include, path
 
 from apps.core import views as core_views
 from apps.core.admin_history import activity_view
+from apps.site import views as site_views
 
 # The admin login is allauth's: same rate limits, same two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("services/", include("apps.catalog.urls")),

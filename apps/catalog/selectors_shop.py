@@ -12,7 +12,6 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from apps.catalog.models import Product, ProductImage, ServiceCategory
-from apps.reviews.models import Review
 from apps.vendors.models import Vendor
 
 
@@ -196,8 +195,9 @@ def product_detail_for_buyers(*, slug: str) -> Product:
     )
 
 
-def product_reviews(*, product: Product) -> QuerySet[Review]:
-    """The product's reviews, newest first, with the names the page shows."""
+def product_reviews(*, product: Product) -> QuerySet:
+    """The product's reviews, newest first, with the names the page shows. Through the relation the reviews
+    app adds to Product: the catalogue does not import it."""
     return product.reviews.select_related("buyer").order_by("-created_at", "-pk")
 
 

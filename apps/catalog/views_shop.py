@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.catalog import selectors_shop
+from apps.catalog.extensions import mark_products
 from apps.catalog.forms_shop import ProductFilterForm
 from apps.catalog.models import Product
-from apps.orders.favorites import favorite_product_ids
 from apps.vendors.models import Vendor
 
 PAGE_SIZE = 24
@@ -30,12 +30,6 @@ def _wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _mark_favorites(user, products: list[Product]) -> None:
-    favorites = favorite_product_ids(user=user, product_ids=[product.pk for product in products])
-    for product in products:
-        product.is_favorite = product.pk in favorites
-
-
 def _catalogue_context(request, *, vendor: Vendor | None) -> dict:
     facets = selectors_shop.product_facets(vendor=vendor)
     form = ProductFilterForm(request.GET, facets=facets)
@@ -43,7 +37,7 @@ def _catalogue_context(request, *, vendor: Vendor | None) -> dict:
     products = selectors_shop.product_list_for_buyers(vendor=vendor, **filters)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    _mark_favorites(request.user, page.object_list)
+    mark_products(request.user, page.object_list)
     selectors_shop.attach_cover_urls(page.object_list)
     facets.open_branch(filters["category"])
     return {"form": form, "page": page, "facets": facets, "current": filters["category"]}
@@ -114,7 +108,7 @@ def product_detail(request, slug):
         product = selectors_shop.product_detail_for_buyers(slug=slug)
     except Product.DoesNotExist:
         raise Http404 from None
-    _mark_favorites(request.user, [product])
+    mark_products(request.user, [product])
     reviews = Paginator(selectors_shop.product_reviews(product=product), REVIEWS_PAGE_SIZE).get_page(
         request.GET.get("reviews"))
     for review in reviews:

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -10,10 +9,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Runs after django.contrib.admin's autodiscovery, so django_q's admins exist to replace.
         import apps.core.admin_tasks  # noqa: F401
-        from apps.core.schedules import sync_schedules
-
-        post_migrate.connect(sync_schedules, dispatch_uid="core.sync_schedules")
-
         from apps.core.history import connect_history_signals
 
         connect_history_signals()

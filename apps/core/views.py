@@ -4,13 +4,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.selectors import health_checks
-from apps.vendors.models import Vendor
-
-
-@require_GET
-def home(request):
-    vendors = Vendor.objects.active().order_by("name")
-    return render(request, "core/home.html", {"vendors": vendors})
 
 
 @never_cache

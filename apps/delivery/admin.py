@@ -21,6 +21,7 @@ from apps.delivery.commission import commission_quote, order_route
 from apps.delivery.forms import DeliveryModeForm
 from apps.delivery.models import CourierEarning, CourierProfile, CourierRating, Delivery
 from apps.delivery.selectors import courier_users
+from apps.orders import admin as orders_admin
 from apps.orders.models import Order
 
 Status = Delivery.Status
@@ -145,10 +146,17 @@ class DeliveryInline(VendorScopedAdminMixin, StackedInline):
         return (profile.phone if profile else "") or getattr(obj.deliverer, "phone", "") or "—"
 
 
-class OrderDeliveryActionsMixin:
-    """For OrderAdmin: choose or withdraw the delivery of a home-delivery order (form page + services)."""
+class OrderAdmin(orders_admin.OrderAdmin):
+    """The order page with its delivery: the delivery block, choosing or withdrawing the delivery of a
+    home-delivery order, and dispatching through the delivery. Registered in place of orders' own."""
 
-    DELIVERY_ACTIONS = ("choose_delivery", "withdraw_delivery")
+    DELIVERY_ACTIONS = {"choose_delivery", "withdraw_delivery"}
+    inlines = [orders_admin.OrderItemInline, DeliveryInline, orders_admin.OrderTimelineInline]
+    actions_detail = ["confirm", "mark_ready", "choose_delivery", "withdraw_delivery", "dispatch", "mark_delivered",
+                      "complete", "cancel", "invoice"]
+
+    def detail_actions_hidden(self, order) -> set[str]:
+        return super().detail_actions_hidden(order) | (self.DELIVERY_ACTIONS - self.delivery_actions_shown(order))
 
     def delivery_actions_shown(self, order) -> set[str]:
         delivery = getattr(order, "delivery", None) if order is not None else None
@@ -160,6 +168,13 @@ class OrderDeliveryActionsMixin:
         if delivery is not None and delivery.status in services.CHANGEABLE:
             shown.add("withdraw_delivery")
         return shown
+
+    @action(description=_("Out for delivery"), permissions=["change"], icon="local_shipping")
+    def dispatch(self, request, object_id):
+        # through the delivery when one is arranged, so that the order and its delivery move together
+        return self._transition_page(request, object_id, title=_("Out for delivery"), run=lambda order, note:
+                                     services.delivery_dispatch_order(order_id=order.pk, actor=request.user,
+                                                                      note=note))
 
     def _delivery_explanation(self, order) -> str:
         route = order_route(order)
@@ -218,3 +233,7 @@ class WithdrawForm(forms.Form):
     # one box to tick: a form with no field would never be bound, and a slip of the finger costs a courier a job
     confirm = forms.BooleanField(label=_("Yes, withdraw the delivery"), widget=UnfoldBooleanWidget,
                                  error_messages={"required": _("Tick the box to withdraw the delivery.")})
+
+
+admin.site.unregister(Order)
+admin.site.register(Order, OrderAdmin)

@@ -168,7 +168,7 @@ def handover_for_buyer(*, order: Order) -> Handover | None:
 def delivery_code_issue(*, order: Order) -> DeliveryCode:
     """The order's handover code: created on the first call; an expired, unused one gets a new secret.
 
-    Called when the seller confirms a home-delivery order (apps.orders.services.order_confirm).
+    Called when the seller confirms a home-delivery order (issue_code_on_confirm).
     """
     expires_at = timezone.now() + timedelta(days=settings.DELIVERY_CODE_TTL_DAYS)
     code, created = DeliveryCode.objects.select_for_update().get_or_create(order=order,
@@ -181,6 +181,13 @@ def delivery_code_issue(*, order: Order) -> DeliveryCode:
     code.buyer_confirmed_at, code.buyer_confirmed_via, code.pin_failed_attempts = None, "", 0
     code.save()
     return code
+
+
+def issue_code_on_confirm(sender, *, order: Order, **kwargs) -> None:
+    """On orders' order_confirmed: the QR handover code comes from the moment the seller commits to deliver, so
+    its days count from there, and orders never paid or cancelled before confirmation get none."""
+    if order.delivery_mode == Order.DeliveryMode.HOME:
+        delivery_code_issue(order=order)
 
 
 @transaction.atomic

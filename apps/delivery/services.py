@@ -212,8 +212,8 @@ def _cancel(delivery: Delivery, *, actor) -> None:
         _tell_courier_withdrawn(delivery, previous)
 
 
-def delivery_cancel_with_order(*, order: Order, actor) -> None:
-    """The order is being cancelled (its row is locked by the caller): a job not yet picked up goes with it."""
+def delivery_cancel_with_order(sender, *, order: Order, actor, **kwargs) -> None:
+    """On orders' order_cancelled (the order row is locked by the sender): a job not yet picked up goes with it."""
     delivery = _lock_delivery_of(order)
     if delivery is not None and delivery.status in CHANGEABLE:
         _cancel(delivery, actor=actor)

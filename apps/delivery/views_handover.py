@@ -33,6 +33,7 @@ from apps.delivery.handover import (
     handover_url,
     online_gateways,
 )
+from apps.orders.extensions import BuyerPanel
 from apps.orders.models import Order
 from apps.orders.selectors import order_get_for_buyer, order_lines
 
@@ -205,7 +206,7 @@ def buyer_handover_context(order: Order) -> dict:
 
 
 def buyer_handover_fragment(request, order: Order) -> HttpResponse:
-    """The buyer's panel alone, for its polls (the order page serves it: see apps.orders.views)."""
+    """The buyer's panel alone, for its polls (the order page hands them over: see BUYER_PANEL)."""
     context = buyer_handover_context(order)
     return _poll_response(request, context.get("handover"), "delivery/handover/_buyer_panel.html", context)
 
@@ -215,6 +216,11 @@ def buyer_invoice_link(order: Order) -> str:
     copy: a printout packed with the parcel would let anyone holding it open the handover."""
     handover = handover_for_buyer(order=order) if order.delivery_mode == Order.DeliveryMode.HOME else None
     return handover_url(handover.code) if handover is not None and handover.qr_live else ""
+
+
+# The handover on the buyer's order page (registered with orders in apps.delivery.apps).
+BUYER_PANEL = BuyerPanel(target=BUYER_PANEL_ID, context=buyer_handover_context, fragment=buyer_handover_fragment,
+                         invoice_link=buyer_invoice_link)
 
 
 def _buyer_order_or_404(request, reference: str) -> Order:

@@ -11,8 +11,6 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 
 from apps.core.admin import ActionFormPageMixin, BaseAdmin, TimelineInline, VendorScopedAdminMixin
 from apps.core.templatetags.money import price
-from apps.delivery.admin import DeliveryInline, OrderDeliveryActionsMixin
-from apps.delivery.services import delivery_dispatch_order
 from apps.orders import services
 from apps.orders.models import Order, OrderItem, OrderStatusChange
 from apps.orders.selectors import payment_method_label, with_line_count
@@ -76,7 +74,9 @@ class OrderTimelineInline(TimelineInline):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderDeliveryActionsMixin, VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin):
+class OrderAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin):
+    """The order page; apps.delivery registers a subclass in its place that adds the delivery block and actions."""
+
     list_display = ["reference", "buyer", "created_at", "status_badge", "lines", "total",
                     "payment_method_display", "delivery_mode"]
     list_filter = [("status", admin.ChoicesFieldListFilter), ("created_at", RangeDateFilter), "delivery_mode",
@@ -85,10 +85,9 @@ class OrderAdmin(OrderDeliveryActionsMixin, VendorScopedAdminMixin, ActionFormPa
     search_fields = ["reference", "buyer__email", "buyer__full_name"]
     # No COUNT over the whole table: a seller with years of orders pages as fast as a new one.
     paginator = InfinitePaginator
-    inlines = [OrderItemInline, DeliveryInline, OrderTimelineInline]
+    inlines = [OrderItemInline, OrderTimelineInline]
     actions = ["confirm_selected", "ready_selected"]
-    actions_detail = ["confirm", "mark_ready", "choose_delivery", "withdraw_delivery", "dispatch", "mark_delivered",
-                      "complete", "cancel", "invoice"]
+    actions_detail = ["confirm", "mark_ready", "mark_delivered", "complete", "cancel", "invoice"]
     readonly_fields = [
         "reference", "status", "vendor", "checkout", "created_at", "confirmed_at", "delivered_at", "completed_at",
         "cancelled_at", "cancel_reason", "buyer", "recipient_name", "recipient_phone", "delivery_address",
@@ -131,20 +130,14 @@ class OrderAdmin(OrderDeliveryActionsMixin, VendorScopedAdminMixin, ActionFormPa
 
     # --- detail actions: only the moves open from the current status are offered
     def get_actions_detail(self, request, object_id):
-        order = self.get_object(request, unquote(str(object_id)))
+        hidden = self.detail_actions_hidden(self.get_object(request, unquote(str(object_id))))
+        return [item for item in super().get_actions_detail(request, object_id)
+                if item.action_name.removeprefix("orders_order_") not in hidden]
+
+    def detail_actions_hidden(self, order) -> set[str]:
+        """The detail actions not offered on this order (None: not found): the moves its status does not allow."""
         possible = services.order_next_statuses(order) if order else set()
-        delivery_shown = self.delivery_actions_shown(order)
-        shown = []
-        for item in super().get_actions_detail(request, object_id):
-            name = item.action_name.removeprefix("orders_order_")
-            if name in self.DELIVERY_ACTIONS:
-                if name in delivery_shown:
-                    shown.append(item)
-                continue
-            step = ACTION_STEPS.get(name)
-            if step is None or step in possible:
-                shown.append(item)
-        return shown
+        return {name for name, step in ACTION_STEPS.items() if step not in possible}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # every change goes through an action: no Save buttons under a form with nothing to edit
@@ -168,12 +161,6 @@ class OrderAdmin(OrderDeliveryActionsMixin, VendorScopedAdminMixin, ActionFormPa
     def mark_ready(self, request, object_id):
         return self._transition_page(request, object_id, title=_("Ready"), run=lambda order, note:
                                      services.order_mark_ready(order_id=order.pk, actor=request.user, note=note))
-
-    @action(description=_("Out for delivery"), permissions=["change"], icon="local_shipping")
-    def dispatch(self, request, object_id):
-        # through the delivery when one is arranged, so that the order and its delivery move together
-        return self._transition_page(request, object_id, title=_("Out for delivery"), run=lambda order, note:
-                                     delivery_dispatch_order(order_id=order.pk, actor=request.user, note=note))
 
     @action(description=_("Delivered"), permissions=["change"], icon="where_to_vote")
     def mark_delivered(self, request, object_id):

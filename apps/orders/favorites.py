@@ -43,6 +43,13 @@ def favorite_product_ids(*, user: User, product_ids: list[int]) -> set[int]:
     return set(Favorite.objects.filter(user=user, product_id__in=product_ids).values_list("product_id", flat=True))
 
 
+def favorite_mark(user, products: list[Product]) -> None:
+    """Set product.is_favorite on the products a shop page shows (registered with the catalogue)."""
+    favorites = favorite_product_ids(user=user, product_ids=[product.pk for product in products])
+    for product in products:
+        product.is_favorite = product.pk in favorites
+
+
 def favorite_list(*, user: User) -> QuerySet[Favorite]:
     """The user's favorites, newest first, each with its product, seller, first picture (cover) and visibility."""
     return (

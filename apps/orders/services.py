@@ -10,6 +10,7 @@ from apps.catalog.models import Product
 from apps.core.exceptions import DomainError
 from apps.loyalty.services import loyalty_earn, loyalty_restore
 from apps.notifications.services import email_queue, notify
+from apps.orders.extensions import order_cancelled, order_confirmed
 from apps.orders.models import Checkout, Order, OrderStatusChange
 from apps.orders.selectors import order_next_step, order_url, payment_status_label
 from apps.promotions.services import promo_release
@@ -83,13 +84,7 @@ def order_confirm(*, order_id: int, actor, note: str = "") -> Order:
                          % {"ref": order.reference})
     order.confirmed_at = timezone.now()
     _move(order, Status.CONFIRMED, actor=actor, note=note, extra_fields=("confirmed_at",))
-    if order.delivery_mode == Order.DeliveryMode.HOME:
-        # The QR handover code, from the moment the seller commits to deliver: its days count from here,
-        # and orders never paid or cancelled before confirmation get none. Imported here because the
-        # handover module builds on this one.
-        from apps.delivery.handover import delivery_code_issue
-
-        delivery_code_issue(order=order)
+    order_confirmed.send(sender=Order, order=order)
     return order
 
 
@@ -166,9 +161,7 @@ def order_cancel(*, order_id: int, actor, reason: str, by_buyer: bool) -> Order:
     note = reason or _("Cancelled by the buyer.")
     _move(order, Status.CANCELLED, actor=actor, note=note, extra_fields=("cancelled_at", "cancel_reason"))
     _restore_stock(order)
-    from apps.delivery.services import delivery_cancel_with_order  # delivery builds on orders
-
-    delivery_cancel_with_order(order=order, actor=actor)
+    order_cancelled.send(sender=Order, order=order, actor=actor)
     if order.points_redeemed:
         loyalty_restore(user=order.buyer, points=order.points_redeemed, reference=f"{order.reference}:cancel")
     if checkout.promo_code and not checkout.orders.exclude(status=Status.CANCELLED).exists():

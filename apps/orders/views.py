@@ -15,12 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from apps.core.exceptions import DomainError
 from apps.core.pdf import render_pdf
 from apps.core.qr import qr_svg
-from apps.delivery.views_handover import (
-    BUYER_PANEL_ID,
-    buyer_handover_context,
-    buyer_handover_fragment,
-    buyer_invoice_link,
-)
+from apps.orders.extensions import buyer_panels
 from apps.orders.models import Order
 from apps.orders.selectors import (
     order_get_for_buyer,
@@ -74,7 +69,7 @@ def _detail_page(request, order: Order, *, cancel_form=None, status=200):
         "can_cancel": order.status == Order.Status.PLACED,
         "cancel_form": cancel_form or CancelForm(),
         "reviewable": order.status in REVIEWABLE,
-        **buyer_handover_context(order),
+        **{key: value for panel in buyer_panels() for key, value in panel.context(order).items()},
     }, status=status)
 
 
@@ -82,8 +77,9 @@ def _detail_page(request, order: Order, *, cancel_form=None, status=200):
 @require_safe
 def order_detail(request, reference):
     order = _own_order_or_404(request, reference)
-    if request.htmx and request.htmx.target == BUYER_PANEL_ID:  # the handover panel's polls
-        return buyer_handover_fragment(request, order)
+    for panel in buyer_panels():
+        if request.htmx and request.htmx.target == panel.target:  # the panel's polls
+            return panel.fragment(request, order)
     return _detail_page(request, order)
 
 
@@ -120,4 +116,5 @@ def invoice_response(order: Order, *, delivery_link: str = "") -> HttpResponse:
 @require_safe
 def order_invoice(request, reference):
     order = _own_order_or_404(request, reference)
-    return invoice_response(order, delivery_link=buyer_invoice_link(order))
+    links = (panel.invoice_link(order) for panel in buyer_panels())
+    return invoice_response(order, delivery_link=next((link for link in links if link), ""))

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.analytics",
     "apps.forecasts",
     "apps.dataio",
+    "apps.site",
     "management.apps.ManagementConfig",
 ]
 
@@ -303,8 +304,8 @@ UNFOLD = {
     "SITE_SUBHEADER": _("Back office"),
     "SITE_URL": "/",
     "SITE_SYMBOL": "storefront",
-    "ENVIRONMENT": "apps.core.admin_shell.environment_callback",
-    "DASHBOARD_CALLBACK": "apps.core.admin_shell.dashboard_callback",
+    "ENVIRONMENT": "apps.site.admin_shell.environment_callback",
+    "DASHBOARD_CALLBACK": "apps.site.admin_shell.dashboard_callback",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
     "LOGIN": {"redirect_after": reverse_lazy("admin:index")},
@@ -326,7 +327,7 @@ UNFOLD = {
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
-        "navigation": "apps.core.admin_shell.navigation",
+        "navigation": "apps.site.admin_shell.navigation",
     },
 }
 

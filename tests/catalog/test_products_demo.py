@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from apps.catalog.demo_products import PRODUCTS, order_day_weight, seed_demo_orders, seed_demo_products
+from management.demo_products import PRODUCTS, order_day_weight, seed_demo_orders, seed_demo_products
 from apps.catalog.models import Product, ProductImage
 from apps.orders.models import Order, OrderItem, OrderStatusChange
 from tests.factories import UserFactory, VendorFactory

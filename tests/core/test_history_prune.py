@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.catalog import products
 from apps.catalog.models import ServiceCategory
 from apps.core.history import history_prune
-from apps.core.schedules import SCHEDULES
+from apps.site.schedules import SCHEDULES
 from apps.core.tasks import prune_history
 from tests.factories import ProductFactory, ServiceCategoryFactory, UserFactory
 

@@ -8,7 +8,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_mark_email_verified, user_set_roles
 from apps.catalog.demo import seed_demo_services
-from apps.catalog.demo_products import seed_demo_orders, seed_demo_products
+from management.demo_products import seed_demo_orders, seed_demo_products
 from apps.catalog.models import ServiceCategory
 from apps.delivery.demo import seed_demo_deliveries
 from apps.vendors.models import Vendor, VendorMembership

@@ -1,10 +1,10 @@
-"""Callbacks referenced from settings.UNFOLD: environment badge, sidebar, dashboard (apps.analytics.dashboard)."""
+"""Callbacks referenced from settings.UNFOLD: environment badge, sidebar, dashboard (apps.site.dashboard)."""
 
 from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from apps.analytics.dashboard import dashboard_callback  # noqa: F401  (settings.UNFOLD["DASHBOARD_CALLBACK"])
+from apps.site.dashboard import dashboard_callback  # noqa: F401  (settings.UNFOLD["DASHBOARD_CALLBACK"])
 from apps.notifications.context_processors import sidebar_badge
 
 ENVIRONMENT_COLOURS = {"production": "danger", "staging": "warning"}

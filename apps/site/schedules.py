@@ -19,7 +19,7 @@ SCHEDULES = [
 
 
 def sync_schedules(sender, **kwargs):
-    if sender.label != "core":
+    if sender.label != "django_q":  # once per migrate, when the app owning the table has migrated
         return
     for spec in SCHEDULES:
         spec = dict(spec)
