@@ -18,7 +18,7 @@ from djmoney.money import Money
 from PIL import Image, ImageDraw, ImageFont
 
 from apps.catalog.models import Product, ProductImage, ServiceCategory
-from apps.catalog.products import image_thumbnail
+from apps.catalog.products import attach_image_files
 from apps.orders.models import REFERENCE_ALPHABET, Checkout, Order, OrderItem, OrderStatusChange
 from apps.vendors.models import Vendor
 
@@ -277,8 +277,7 @@ def _sale(slug: str, now) -> dict:
 def _add_tile(product: Product) -> None:
     tile = ContentFile(_tile(product.name, TILE_COLOURS[product.vendor.slug]), name=f"{product.slug}.jpg")
     image = ProductImage(product=product, alt_text=product.name, sort_order=0)
-    image.thumbnail.save(f"thumb-{product.slug}.jpg", image_thumbnail(tile), save=False)
-    image.image.save(f"{product.slug}.jpg", tile, save=False)
+    attach_image_files(image, tile)
     image.save()
 
 

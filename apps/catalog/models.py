@@ -7,6 +7,8 @@ from djmoney.models.managers import money_manager
 from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
+from apps.core.files import public_storage
+from apps.core.images import CleanImageField
 from apps.core.models import TimeStampedModel
 from apps.core.validators import validate_image
 
@@ -199,8 +201,9 @@ class ProductImage(TimeStampedModel):
     vendor_path = "product__vendor"
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product"))
-    image = models.ImageField(_("image"), upload_to=product_image_path, validators=[validate_image])
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_path, blank=True, editable=False)
+    image = CleanImageField(_("image"), upload_to=product_image_path, storage=public_storage, validators=[validate_image])
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_path, storage=public_storage, blank=True,
+                                  editable=False)
     alt_text = models.CharField(_("description of the image"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 

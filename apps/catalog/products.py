@@ -7,12 +7,10 @@ pending until a moderator looks at it again.
 
 import os
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 
 from babel.numbers import get_currency_precision
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -20,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
-from PIL import Image, ImageOps
 
 from apps.catalog.models import Product, ProductImage
 from apps.core.exceptions import DomainError
+from apps.core.images import reencoded_image
 from apps.core.validators import validate_image
 from apps.notifications.services import email_queue
 from apps.vendors.models import VendorMembership
@@ -230,23 +228,11 @@ def _notify_seller(product: Product, *, subject: str, template: str) -> None:
 
 
 # --- images
-def image_thumbnail(file) -> ContentFile:
-    """The image turned upright and shrunk to fit THUMBNAIL_MAX_PX, in its own format."""
-    file.seek(0)
-    with Image.open(file) as original:
-        image_format = original.format
-        image = ImageOps.exif_transpose(original)  # phone photos are often stored sideways with an EXIF hint
-        image.thumbnail((THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX))
-        buffer = BytesIO()
-        image.save(buffer, format=image_format, **({"quality": 85} if image_format in ("JPEG", "WEBP") else {}))
-    file.seek(0)
-    return ContentFile(buffer.getvalue())
-
-
-def _save_image_files(image: ProductImage, file) -> None:
-    name = os.path.basename(file.name or "image")
-    image.thumbnail.save(f"thumb-{name}", image_thumbnail(file), save=False)
-    image.image.save(name, file, save=False)
+def attach_image_files(image: ProductImage, file) -> None:
+    """The photo (re-encoded and renamed by its field) and its thumbnail, named after it."""
+    image.image.save("upload", file, save=False)
+    thumbnail = reencoded_image(file, max_px=THUMBNAIL_MAX_PX)
+    image.thumbnail.save(f"thumb-{os.path.basename(image.image.name)}", thumbnail, save=False)
 
 
 def _review_after_photo_change(product: Product, actor) -> None:
@@ -268,7 +254,7 @@ def product_image_add(*, product: Product, file, alt_text: str, actor, sort_orde
         last = product.images.aggregate(last=Max("sort_order"))["last"]
         sort_order = 0 if last is None else last + 1
     image = ProductImage(product=product, alt_text=alt_text, sort_order=sort_order)
-    _save_image_files(image, file)
+    attach_image_files(image, file)
     image._history_user = actor
     image.save()
     _review_after_photo_change(product, actor)

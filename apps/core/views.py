@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve
 
 from apps.core.selectors import health_checks
 
@@ -24,3 +26,12 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@require_safe
+def public_media(request, path):
+    """Public uploads from the local MEDIA_ROOT, in production too (whitenoise serves only static files).
+    MEDIA_ROOT holds nothing private (apps.core.files), and a proxy in front may serve it instead."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,6 +12,7 @@ from unfold.decorators import display
 
 from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
+from apps.core.files import private_file_response
 from apps.dataio.models import ImportJob
 from apps.dataio.registry import resource_class_for
 from apps.dataio.resources import RowError
@@ -121,5 +122,4 @@ class ImportJobAdmin(VendorScopedAdminMixin, BaseAdmin):
         job = self._job(request, object_id)
         if not job.error_report:
             raise Http404
-        return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=f"import-{job.pk}-errors.csv",
-                            content_type="text/csv")
+        return private_file_response(job.error_report, filename=f"import-{job.pk}-errors.csv", content_type="text/csv")

@@ -5,12 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.files import private_storage
 from apps.core.models import TimeStampedModel
 from apps.dataio.registry import LABELS
 
 
 def import_file_path(job, filename):
-    # An unguessable folder: media may be served by URL, and an import file can hold customers' details.
+    # Private storage, and a folder of its own per job so that file names (ours, never the uploader's) do not clash.
     return f"imports/{uuid.uuid4().hex}/{filename}"
 
 
@@ -38,7 +39,7 @@ class ImportJob(TimeStampedModel):
                                    related_name="import_jobs", verbose_name=_("imported by"))
     # not "resource" nor "format": import-export's export form would take such columns for its own fields
     resource_key = models.CharField(_("what is imported"), max_length=40, choices=list(LABELS.items()))
-    file = models.FileField(_("file"), upload_to=import_file_path, max_length=300)
+    file = models.FileField(_("file"), upload_to=import_file_path, storage=private_storage, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED,
@@ -51,7 +52,8 @@ class ImportJob(TimeStampedModel):
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     first_errors = models.JSONField(_("first errors"), default=list, blank=True,
                                     help_text=_("The first errors found, as [row, column, reason]."))
-    error_report = models.FileField(_("error report"), upload_to=import_file_path, max_length=300, blank=True)
+    error_report = models.FileField(_("error report"), upload_to=import_file_path, storage=private_storage, max_length=300,
+                                    blank=True)
     message = models.TextField(_("message"), blank=True)
     started_at = models.DateTimeField(_("import started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -18,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_q.tasks import async_task
@@ -112,7 +111,8 @@ def import_job_create(*, resource_key: str, data: bytes, file_name: str, fmt: st
     job = ImportJob(vendor_id=None if scope.all_vendors else scope.single_vendor_id, created_by=actor,
                     resource_key=resource_key, original_name=os.path.basename(file_name)[:255], file_format=fmt,
                     total_rows=total_rows, message=_("Waiting for a worker to check the file."))
-    job.file.save(get_valid_filename(job.original_name) or f"import.{fmt}", ContentFile(data), save=False)
+    # stored under a name of ours: the uploader's (kept in original_name) could be catalogue.html
+    job.file.save(f"import.{fmt}", ContentFile(data), save=False)
     job._history_user = actor
     job.save()
     transaction.on_commit(lambda: async_task(VALIDATE_TASK, job.pk, group="imports"))

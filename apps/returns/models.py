@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.files import private_storage
+from apps.core.images import CleanImageField
 from apps.core.models import TimeStampedModel
 from apps.core.validators import validate_image
 from apps.orders.models import money_field
@@ -41,7 +43,8 @@ class ReturnRequest(TimeStampedModel):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     description = models.TextField(_("description"), blank=True)
     # Private: served only through views that check who asks (never a public media URL).
-    photo = models.ImageField(_("photo"), upload_to="returns/%Y/%m/", blank=True, validators=[validate_image])
+    photo = CleanImageField(_("photo"), upload_to="returns/%Y/%m/", storage=private_storage, blank=True,
+                            validators=[validate_image])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED,
                               db_index=True)
     decision_note = models.TextField(_("decision note"), blank=True)

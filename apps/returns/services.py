@@ -6,7 +6,6 @@ refund is asked of the gateway inside that transaction: if the gateway refuses, 
 the refund is recorded as failed with the gateway's message, to be retried; nothing is half-written.
 """
 
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +13,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from apps.affiliates.services import commission_reverse
 from apps.catalog.models import Product
@@ -37,7 +35,6 @@ ALLOWED = {
     Status.REJECTED: set(),
     Status.REFUNDED: set(),
 }
-PHOTO_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class ReturnError(DomainError):
@@ -76,15 +73,11 @@ def return_request_create(*, order_id: int, buyer, reason: str, description: str
 
 
 def _checked_photo(photo):
-    """A real JPEG/PNG/WebP under the size cap, renamed: the buyer's file name says nothing about the file."""
+    """A real JPEG/PNG/WebP under the size cap (the field re-encodes and renames it)."""
     try:
         validate_image(photo)
     except ValidationError as error:
         raise ReturnError(" ".join(error.messages)) from None
-    with Image.open(photo) as image:
-        extension = PHOTO_EXTENSIONS[image.format]
-    photo.seek(0)
-    photo.name = f"{uuid.uuid4().hex}.{extension}"
     return photo
 
 

@@ -1,16 +1,18 @@
 """The buyer's return pages: ask for a return of an order, the list of returns, one return with its timeline."""
 
 import mimetypes
+import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.exceptions import DomainError
+from apps.core.files import private_file_response
 from apps.orders.selectors import order_get_for_buyer
 from apps.orders.views import REFERENCE_RE
 from apps.returns.forms import ReturnRequestForm
@@ -96,12 +98,10 @@ def return_photo(request, pk):
     return photo_response(_own_return_or_404(request, pk))
 
 
-def photo_response(return_request: ReturnRequest) -> FileResponse:
+def photo_response(return_request: ReturnRequest):
     """The return's photo, for whoever the caller has let see the return (its buyer, its seller)."""
     if not return_request.photo:
         raise Http404
-    content_type = mimetypes.guess_type(return_request.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(return_request.photo.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    name = return_request.photo.name
+    return private_file_response(return_request.photo, filename=f"return-{return_request.pk}{os.path.splitext(name)[1]}",
+                                 content_type=mimetypes.guess_type(name)[0])

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import CurrencyField
 from simple_history.models import HistoricalRecords
 
+from apps.core.files import public_storage
+from apps.core.images import CleanImageField
 from apps.core.models import TimeStampedModel
 from apps.core.validators import validate_image
 from apps.geo.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
@@ -26,7 +28,8 @@ class Vendor(TimeStampedModel):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="vendors/logos/", blank=True, validators=[validate_image])
+    logo = CleanImageField(_("logo"), upload_to="vendors/logos/", storage=public_storage, blank=True,
+                           validators=[validate_image])
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -219,10 +219,50 @@ EXCHANGE_BACKEND = "apps.analytics.exchange.AdminRatesBackend"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (apps.core.files): "public" files anybody may fetch by URL (product photos, store logos), "private"
+# ones served only by permission-checked views (return photos, import files). Local folders by default:
+# MEDIA_ROOT holds only public files (a proxy may serve it at MEDIA_URL), PRIVATE_MEDIA_ROOT is never served.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+_PRIVATE_FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}
+_PUBLIC_FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# S3-compatible storage (AWS, MinIO, Scaleway, ...) when a bucket is named: public files under public/ with a
+# public-read ACL (or a bucket policy: MEDIA_S3_PUBLIC_ACL=), private ones under private/, reachable only by
+# URLs signed for MEDIA_S3_SIGNED_URL_SECONDS. Credentials: MEDIA_S3_ACCESS_KEY_ID/SECRET or boto3's own chain
+# (AWS_ACCESS_KEY_ID, an instance role).
+def s3_file_storages(*, bucket, endpoint_url=None, region=None, access_key=None, secret_key=None,
+                     addressing_style=None, public_acl="public-read", custom_domain=None, signed_url_seconds=300):
+    """The public and private storages on one S3-compatible bucket (also used by the tests' own S3 server)."""
+    common = {"bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": region, "access_key": access_key,
+              "secret_key": secret_key, "addressing_style": addressing_style, "signature_version": "s3v4",
+              "file_overwrite": False}
+    public = {**common, "location": "public", "default_acl": public_acl or None, "querystring_auth": False,
+              "custom_domain": custom_domain}
+    private = {**common, "location": "private", "default_acl": "private", "querystring_auth": True,
+               "querystring_expire": signed_url_seconds}
+    backend = "storages.backends.s3.S3Storage"
+    return {"BACKEND": backend, "OPTIONS": public}, {"BACKEND": backend, "OPTIONS": private}
+
+
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    _PUBLIC_FILES, _PRIVATE_FILES = s3_file_storages(
+        bucket=MEDIA_S3_BUCKET,
+        endpoint_url=env("MEDIA_S3_ENDPOINT_URL", default=None),
+        region=env("MEDIA_S3_REGION", default=None),
+        access_key=env("MEDIA_S3_ACCESS_KEY_ID", default=None),
+        secret_key=env("MEDIA_S3_SECRET_ACCESS_KEY", default=None),
+        addressing_style=env("MEDIA_S3_ADDRESSING_STYLE", default=None),
+        public_acl=env("MEDIA_S3_PUBLIC_ACL", default="public-read"),
+        custom_domain=env("MEDIA_S3_CUSTOM_DOMAIN", default=None),
+        signed_url_seconds=env.int("MEDIA_S3_SIGNED_URL_SECONDS", default=300),
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # anything without a storage of its own is private
+    "default": _PRIVATE_FILES,
+    "public": _PUBLIC_FILES,
+    "private": _PRIVATE_FILES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
