@@ -10,6 +10,7 @@ class EmailLog(TimeStampedModel):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -23,6 +24,8 @@ class EmailLog(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # While "sending": the attempt's worker owns the e-mail until then; past it, the worker is taken for dead.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     # Unique but nullable: e-mails without a key never collide (NULLs are distinct).
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True, null=True, blank=True)
     related_reference = models.CharField(_("related reference"), max_length=64, blank=True, db_index=True)

@@ -86,32 +86,77 @@ def _deliver(log: EmailLog) -> None:
     message.send()
 
 
-@transaction.atomic
+def _claim(log_id: int) -> EmailLog | None:
+    """Take a queued e-mail (or one whose sender vanished mid-send) for one attempt, and commit that at once."""
+    with transaction.atomic():
+        log = EmailLog.objects.select_for_update().get(pk=log_id)
+        now = timezone.now()
+        stale = log.status == EmailLog.Status.SENDING and log.claimed_until and log.claimed_until < now
+        if log.status != EmailLog.Status.QUEUED and not stale:
+            return None
+        log.status, log.attempts = EmailLog.Status.SENDING, log.attempts + 1
+        log.claimed_until = now + timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+        log.skip_history_when_saving = True  # history keeps one row per attempt, with its outcome
+        log.save(update_fields=["status", "attempts", "claimed_until", "updated_at"])
+        return log
+
+
+def _record(log: EmailLog, error: Exception | None) -> EmailLog:
+    """Write down how the attempt went, unless the claim was lost (a sweeper already handed it out again)."""
+    with transaction.atomic():
+        current = EmailLog.objects.select_for_update().get(pk=log.pk)
+        if current.status != EmailLog.Status.SENDING or current.attempts != log.attempts:
+            return current
+        current.claimed_until = None
+        if error is None:
+            current.status, current.sent_at, current.last_error = EmailLog.Status.SENT, timezone.now(), ""
+        else:
+            current.last_error = f"{error.__class__.__name__}: {error}"
+            delay = email_retry_delay(attempts=current.attempts)
+            if delay is None:
+                current.status = EmailLog.Status.FAILED
+            else:
+                # the retry is scheduled in the same transaction as the failure: never one without the other
+                current.status = EmailLog.Status.QUEUED
+                _retry_schedule(current, delay)
+        current.save(update_fields=["status", "sent_at", "last_error", "claimed_until", "updated_at"])
+        return current
+
+
 def email_send_attempt(*, log_id: int) -> EmailLog:
     """Try to send a queued e-mail once; on failure, schedule the next try or give up.
 
-    The row lock makes concurrent runs of the same task wait, then see "sent" and do nothing.
-    The retry is scheduled in the same transaction as the failed attempt, so no failure is
-    recorded without its retry (nor the other way round).
+    Claim (committed), send with no transaction open and no row locked (an SMTP server may take
+    EMAIL_TIMEOUT seconds), then record. Runs of the same task find the e-mail claimed or sent and do
+    nothing. A worker that dies between sending and recording leaves the claim to expire: the e-mail is
+    then sent once more, never more than that per crash.
     """
-    log = EmailLog.objects.select_for_update().get(pk=log_id)
-    if log.status != EmailLog.Status.QUEUED:
-        return log
-    log.attempts += 1
+    log = _claim(log_id)
+    if log is None:
+        return EmailLog.objects.get(pk=log_id)
     try:
         _deliver(log)
     except Exception as error:  # SMTP, socket and provider-SDK errors have no common base class
-        log.last_error = f"{error.__class__.__name__}: {error}"
-        delay = email_retry_delay(attempts=log.attempts)
-        if delay is None:
-            log.status = EmailLog.Status.FAILED
-        else:
-            _retry_schedule(log, delay)
-        log.save(update_fields=["attempts", "last_error", "status", "updated_at"])
-        return log
-    log.status, log.sent_at, log.last_error = EmailLog.Status.SENT, timezone.now(), ""
-    log.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
-    return log
+        return _record(log, error)
+    return _record(log, None)
+
+
+def email_requeue_stale() -> int:
+    """E-mails whose sender died mid-attempt (claim expired): queue them again. Run by a schedule."""
+    stale = EmailLog.objects.filter(status=EmailLog.Status.SENDING, claimed_until__lt=timezone.now())
+    ids = list(stale.values_list("pk", flat=True))
+    for log_id in ids:
+        transaction.on_commit(lambda log_id=log_id: async_task(SEND_TASK, log_id))
+    return len(ids)
+
+
+def email_prune_bodies(*, days: int | None = None) -> int:
+    """Blank the bodies of e-mails sent more than EMAIL_BODY_RETENTION_DAYS ago: they hold personal data,
+    and the log (to whom, what, when, how it went) is all that is needed later."""
+    days = settings.EMAIL_BODY_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    return (EmailLog.objects.filter(status=EmailLog.Status.SENT, sent_at__lt=cutoff)
+            .exclude(body_text="", body_html="").update(body_text="", body_html=""))
 
 
 @transaction.atomic

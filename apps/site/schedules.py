@@ -13,6 +13,10 @@ SCHEDULES = [
      "next_run": next_nightly_run()},
     {"name": "notifications-prune-read", "func": "apps.notifications.tasks.prune_read_notifications",
      "schedule_type": Schedule.DAILY},
+    {"name": "email-requeue-stale", "func": "apps.notifications.tasks.requeue_stale_emails",
+     "schedule_type": Schedule.MINUTES, "minutes": 5},
+    {"name": "email-bodies-prune", "func": "apps.notifications.tasks.prune_email_bodies",
+     "schedule_type": Schedule.DAILY},
     {"name": "history-prune", "func": "apps.core.tasks.prune_history", "schedule_type": Schedule.DAILY},
     {"name": "import-jobs-prune", "func": "apps.dataio.tasks.prune_import_jobs", "schedule_type": Schedule.DAILY},
 ]

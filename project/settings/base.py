@@ -271,6 +271,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- E-mail
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Comptoir <no-reply@comptoir.local>")
+# Seconds an SMTP conversation may stall before it fails (and is retried), instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+# A worker owns an e-mail it is sending this long; past it (the worker died), the e-mail is queued again.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=120)
+# Bodies of sent e-mails (personal data) are blanked after this many days; the log itself is kept.
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=90)
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 
