@@ -206,6 +206,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+# Sign-in audit entries (apps.accounts.LoginEvent) are deleted by a daily task after this many days.
+LOGIN_AUDIT_RETENTION_DAYS = env.int("LOGIN_AUDIT_RETENTION_DAYS", default=180)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Comptoir"
 
