@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("services/", include("apps.catalog.urls")),
     path("shop/", include("apps.catalog.urls_shop")),

@@ -1,19 +1,24 @@
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from apps.accounts.models import User
+from apps.accounts.models import LoginEvent, User
 from apps.accounts.resources import CustomerResource, UserResource
-from apps.core.admin import BaseAdmin
+from apps.core.admin import BaseAdmin, ReadOnlyAdmin
 from apps.dataio.admin_mixins import ImportWorkflowMixin
 from apps.vendors.admin import AdminsOnlyImportExportMixin
 
 admin.site.unregister(Group)
+# People end their own sessions from their account pages; allauth's admin for them searches a username
+# field our users do not have. Deactivating an account ends all its sessions at once.
+admin.site.unregister(UserSession)
 
 
 class UserCreateForm(UserCreationForm):
@@ -66,3 +71,23 @@ class UserAdmin(ImportWorkflowMixin, AdminsOnlyImportExportMixin, DjangoUserAdmi
 @admin.register(Group)
 class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
     filter_horizontal = ["permissions"]
+
+
+KIND_COLOURS = {LoginEvent.Kind.SUCCESS: "success", LoginEvent.Kind.MFA_PASSED: "success",
+                LoginEvent.Kind.FAILURE: "danger", LoginEvent.Kind.MFA_FAILED: "danger"}
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(ReadOnlyAdmin):
+    """The sign-in audit. Written by the authentication signals only; administrators read it (role permission)."""
+
+    list_display = ["created_at", "kind_badge", "user", "email", "ip", "user_agent"]
+    list_filter = ["kind", ("created_at", RangeDateTimeFilter)]
+    list_select_related = ["user"]
+    search_fields = ["email", "user__email"]
+    fields = ["kind", "user", "email", "ip", "user_agent", "created_at"]
+    readonly_fields = fields
+
+    @display(description=_("Kind"), ordering="kind", label=KIND_COLOURS)
+    def kind_badge(self, obj):
+        return obj.kind, obj.get_kind_display()

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,3 +62,31 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
+
+
+class LoginEvent(models.Model):
+    """One sign-in attempt, two-factor step or sign-out, with where it came from; kept LOGIN_AUDIT_RETENTION_DAYS."""
+
+    class Kind(models.TextChoices):
+        SUCCESS = "success", _("Signed in")
+        FAILURE = "failure", _("Sign-in failed")
+        MFA_PASSED = "mfa_passed", _("Two-factor check passed")
+        MFA_FAILED = "mfa_failed", _("Two-factor check failed")
+        LOGOUT = "logout", _("Signed out")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="login_events")
+    # what was typed on a failed sign-in, whether or not an account has it
+    email = models.CharField(_("e-mail typed"), max_length=254, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in audit")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user or self.email or '—'}"

@@ -10,5 +10,7 @@ class CoreConfig(AppConfig):
         # Runs after django.contrib.admin's autodiscovery, so django_q's admins exist to replace.
         import apps.core.admin_tasks  # noqa: F401
         from apps.core.history import connect_history_signals
+        from apps.core.observability import connect_task_signals
 
         connect_history_signals()
+        connect_task_signals()

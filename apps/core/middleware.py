@@ -6,6 +6,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 from apps.core.logging import request_id_var
+from apps.core.observability import current_request
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -22,6 +23,7 @@ class RequestIdMiddleware:
         # Not reset on the way out: Django logs 4xx/5xx after the middleware chain returns,
         # and those lines must carry the id too. The next request sets its own.
         request_id_var.set(request.id)
+        current_request.set(request)  # error reports name its user (apps.core.observability)
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response

@@ -1,10 +1,14 @@
+import hmac
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
+from django_prometheus.exports import ExportToDjangoView
 
+from apps.core.ratelimit import client_ip
 from apps.core.selectors import health_checks
 
 
@@ -14,6 +18,24 @@ def health(request):
     checks = health_checks()
     ok = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if ok else "down", "checks": checks}, status=200 if ok else 503)
+
+
+def _may_read_metrics(request) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if settings.METRICS_TOKEN and scheme.lower() == "bearer" and hmac.compare_digest(
+        token.strip().encode(), settings.METRICS_TOKEN.encode()
+    ):
+        return True
+    return client_ip(request) in settings.METRICS_ALLOWED_IPS
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics for the scraper only; anyone else is told there is nothing here."""
+    if not _may_read_metrics(request):
+        raise Http404
+    return ExportToDjangoView(request)
 
 
 def error_403(request, exception=None):

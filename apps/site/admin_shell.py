@@ -124,6 +124,8 @@ def navigation(request):
                 _item(_("Users"), "group", reverse_lazy("admin:accounts_user_changelist"), "accounts.view_user"),
                 _item(_("Roles"), "admin_panel_settings", reverse_lazy("admin:auth_group_changelist"), "auth.view_group"),
                 _item(_("Activity"), "manage_history", reverse_lazy("admin-activity"), "core.view_activity"),
+                _item(_("Sign-in audit"), "shield_person", reverse_lazy("admin:accounts_loginevent_changelist"),
+                      "accounts.view_loginevent"),
             ],
         },
         {

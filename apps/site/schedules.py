@@ -19,6 +19,7 @@ SCHEDULES = [
      "schedule_type": Schedule.DAILY},
     {"name": "history-prune", "func": "apps.core.tasks.prune_history", "schedule_type": Schedule.DAILY},
     {"name": "import-jobs-prune", "func": "apps.dataio.tasks.prune_import_jobs", "schedule_type": Schedule.DAILY},
+    {"name": "login-events-prune", "func": "apps.accounts.tasks.prune_login_events", "schedule_type": Schedule.DAILY},
 ]
 
 

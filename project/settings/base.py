@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
 from decimal import Decimal
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -39,8 +40,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "csp",
+    "django_prometheus",
     "django_q",
     "djmoney",
     "djmoney.contrib.exchange",
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first and last, so the request metrics time the whole chain
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
@@ -81,9 +86,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.affiliates.middleware.AffiliateReferralMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -199,6 +206,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+# Sign-in audit entries (apps.accounts.LoginEvent) are deleted by a daily task after this many days.
+LOGIN_AUDIT_RETENTION_DAYS = env.int("LOGIN_AUDIT_RETENTION_DAYS", default=180)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Comptoir"
 
@@ -279,6 +288,32 @@ EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=120)
 EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=90)
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+
+# --- Errors and metrics
+# Django mails every 500 to these people: ADMINS="Ops <ops@example.com>,Awa <awa@example.com>".
+ADMINS = [parseaddr(entry) for entry in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Sentry is off unless a DSN is set; reports carry the request id and the user's id, no personal data.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from apps.core.observability import before_breadcrumb, before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default=ENVIRONMENT_NAME),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        # sentry-sdk 3's replacement for send_default_pii=False: no user details, bodies, cookies or SQL values
+        data_collection={"user_info": False, "cookies": {"mode": "off"}, "http_bodies": [],
+                         "database_query_data": False},
+        before_send=before_send,
+        before_breadcrumb=before_breadcrumb,
+    )
+# Prometheus metrics at /metrics, for a scraper presenting "Authorization: Bearer <METRICS_TOKEN>"
+# or calling from one of these addresses (the client address, as behind TRUSTED_PROXY_COUNT); others get 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1"])
 
 # --- Security defaults shared by all environments
 # Customer pages: our own files only, no inline script or style, no framing, forms post only here.

@@ -14,8 +14,8 @@ if _missing:
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-# Load balancers probe /health/ over plain HTTP inside the private network.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Load balancers probe /health/, and Prometheus scrapes /metrics, over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -31,6 +31,7 @@ NOT_HISTORY_TRACKED = {
     "returns.ReturnStatusChange": "a return's timeline",
     "delivery.CourierEarning": "a courier's earnings ledger",
     "delivery.CourierRating": "a buyer's mark, written once and never edited",
+    "accounts.LoginEvent": "the sign-in audit, written once by the authentication signals",
     # third-party and framework tables
     "auth.Group": "roles, synced from apps/accounts/roles.py on every migrate",
     "account.EmailAddress": "allauth's own records",
