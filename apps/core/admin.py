@@ -223,9 +223,13 @@ class VendorScopedAdminMixin:
             readonly.append(path.split("__")[0])
         return readonly
 
-    def save_model(self, request, obj, form, change):
+    def check_save_in_scope(self, request, obj) -> None:
+        """For admins that save through a service instead of super().save_model."""
         if not self.vendor_scope(request).allows(obj):
             raise PermissionDenied
+
+    def save_model(self, request, obj, form, change):
+        self.check_save_in_scope(request, obj)
         super().save_model(request, obj, form, change)
 
     # --- related filters list only objects reachable from the scoped changelist
