@@ -21,7 +21,7 @@ from apps.core.exceptions import DomainError
 from apps.core.exporting import export_csv, export_rows, xlsx_file
 from apps.core.pagination import EstimatedCountPaginator
 from apps.core.resources import SafeModelResource, VendorScopedResource
-from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
+from apps.core.scoping import VendorScope, is_vendor_owned, row_rules_allow, row_rules_apply, vendor_path_of
 
 
 class BaseAdmin(HistoryAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
@@ -36,6 +36,19 @@ class BaseAdmin(HistoryAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, M
     warn_unsaved_form = True
     # Every import/export goes through our resources: formula-safe, and vendor-scoped below.
     base_resource_class = SafeModelResource
+
+    # --- the row rules of apps.core.scoping, on lists and on single objects (history pages fetch their own)
+    def get_queryset(self, request):
+        return row_rules_apply(request.user, super().get_queryset(request))
+
+    def _row_rules_allow(self, request, obj) -> bool:
+        return not isinstance(obj, models.Model) or row_rules_allow(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._row_rules_allow(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._row_rules_allow(request, obj)
 
     def apply_to_each(self, request, queryset, call) -> None:
         """A bulk action through a service, object by object: one refusal is reported, the rest go on."""
