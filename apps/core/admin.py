@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -278,3 +280,17 @@ def vendor_owned_models_without_mixin(site=admin.site) -> list[str]:
         for model, model_admin in site._registry.items()
         if is_vendor_owned(model) and not isinstance(model_admin, VendorScopedAdminMixin)
     )
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect (admin/r/<ct>/<id>/), only for an object this person may open in
+    the admin: Django's own shortcut redirects to any object's page, naming another vendor's hidden product."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    obj = model_admin.get_object(request, unquote(object_id)) if model_admin is not None else None
+    if obj is None or not model_admin.has_view_permission(request, obj):
+        raise Http404
+    return contenttype_views.shortcut(request, content_type_id, object_id)
