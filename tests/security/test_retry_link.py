@@ -6,7 +6,7 @@ from django.test import Client
 
 from apps.servicedesk.models import Purchase
 from tests.factories import UserFactory
-from tests.servicedesk.conftest import buy, category, service, servicedesk_settings  # noqa: F401 (fixtures)
+from tests.servicedesk.conftest import buy
 
 pytestmark = pytest.mark.django_db
 
