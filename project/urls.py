@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from apps.core import views as core_views
+from apps.core.admin import view_on_site
 from apps.core.admin_history import activity_view
 from apps.site import views as site_views
 
@@ -33,6 +34,8 @@ urlpatterns = [
     path("admin/reports/", include("apps.analytics.urls")),  # the report catalogue, inside the back office
     # what one person changed, across every history table (apps/core/history.py)
     path("admin/activity/", admin.site.admin_view(activity_view), name="admin-activity"),
+    # ahead of the admin's own "view on site" shortcut, which would redirect to any object
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ from unfold.widgets import DATETIME_CLASSES, UnfoldAdminSelectWidget
 from apps.analytics.registry import ReportFilters
 from apps.analytics.selectors.base import Period
 from apps.core.scoping import VendorScope
+from apps.core.validators import DATE_RANGE_VALIDATORS
 from apps.vendors.models import Vendor
 
 DEFAULT_DAYS = 30
@@ -23,8 +24,9 @@ def _date_widget():
 class ReportFilterForm(forms.Form):
     """Date range (the last 30 days unless told) and an optional vendor, read from the query string."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_widget())
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget(),
+                                validators=DATE_RANGE_VALIDATORS)
+    date_to = forms.DateField(label=_("To"), required=False, widget=_date_widget(), validators=DATE_RANGE_VALIDATORS)
     vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"), required=False,
                                     empty_label=_("All vendors"), widget=UnfoldAdminSelectWidget)
 

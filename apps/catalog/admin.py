@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -219,8 +218,7 @@ class ProductAdmin(ImportWorkflowMixin, VendorScopedAdminMixin, BaseAdmin):
 
     # --- saving through the services
     def save_model(self, request, obj, form, change):
-        if not self.vendor_scope(request).allows(obj):
-            raise PermissionDenied
+        self.check_save_in_scope(request, obj)
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data if name in products.EDITABLE_FIELDS}
             if changes:

@@ -1,10 +1,13 @@
 """Admin building blocks shared by every domain app."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,9 +22,11 @@ from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExpor
 from apps.core.admin_history import HistoryAdminMixin
 from apps.core.exceptions import DomainError
 from apps.core.exporting import export_csv, export_rows, xlsx_file
+from apps.core.forms import IdChoiceField
 from apps.core.pagination import EstimatedCountPaginator
 from apps.core.resources import SafeModelResource, VendorScopedResource
-from apps.core.scoping import VendorScope, is_vendor_owned, vendor_path_of
+from apps.core.scoping import VendorScope, is_vendor_owned, row_rules_allow, row_rules_apply, vendor_path_of
+from apps.core.validators import is_valid_id
 
 
 class BaseAdmin(HistoryAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
@@ -36,6 +41,43 @@ class BaseAdmin(HistoryAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, M
     warn_unsaved_form = True
     # Every import/export goes through our resources: formula-safe, and vendor-scoped below.
     base_resource_class = SafeModelResource
+
+    # --- the row rules of apps.core.scoping, on lists and on single objects (history pages fetch their own)
+    def get_queryset(self, request):
+        return row_rules_apply(request.user, super().get_queryset(request))
+
+    def _row_rules_allow(self, request, obj) -> bool:
+        return not isinstance(obj, models.Model) or row_rules_allow(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._row_rules_allow(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._row_rules_allow(request, obj)
+
+    # --- malformed input is "not found" or a 400, never a server error
+    def get_object(self, request, object_id, from_field=None):
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        return super().get_object(request, object_id, from_field) if is_valid_id(field, object_id) else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **{"form_class": IdChoiceField, **kwargs})
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:  # a filter in the query string that this list does not have
+            return HttpResponseBadRequest(_("This list cannot be filtered that way."))
+
+    def process_import(self, request, **kwargs):
+        # the confirm step names its temporary file and format in hidden fields: a stale or forged one is a 400
+        fmt = request.POST.get("format", "")
+        if not (fmt.isascii() and fmt.isdigit() and int(fmt) < len(self.get_import_formats())):
+            return HttpResponseBadRequest(_("Unknown file format."))
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            return HttpResponseBadRequest(_("The file to import is no longer there: upload it again."))
 
     def apply_to_each(self, request, queryset, call) -> None:
         """A bulk action through a service, object by object: one refusal is reported, the rest go on."""
@@ -223,9 +265,13 @@ class VendorScopedAdminMixin:
             readonly.append(path.split("__")[0])
         return readonly
 
-    def save_model(self, request, obj, form, change):
+    def check_save_in_scope(self, request, obj) -> None:
+        """For admins that save through a service instead of super().save_model."""
         if not self.vendor_scope(request).allows(obj):
             raise PermissionDenied
+
+    def save_model(self, request, obj, form, change):
+        self.check_save_in_scope(request, obj)
         super().save_model(request, obj, form, change)
 
     # --- related filters list only objects reachable from the scoped changelist
@@ -261,3 +307,17 @@ def vendor_owned_models_without_mixin(site=admin.site) -> list[str]:
         for model, model_admin in site._registry.items()
         if is_vendor_owned(model) and not isinstance(model_admin, VendorScopedAdminMixin)
     )
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect (admin/r/<ct>/<id>/), only for an object this person may open in
+    the admin: Django's own shortcut redirects to any object's page, naming another vendor's hidden product."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    obj = model_admin.get_object(request, unquote(object_id)) if model_admin is not None else None
+    if obj is None or not model_admin.has_view_permission(request, obj):
+        raise Http404
+    return contenttype_views.shortcut(request, content_type_id, object_id)

@@ -38,7 +38,9 @@ from apps.core.history import (
     revert_plan,
     tracked_models,
 )
+from apps.core.forms import IdChoiceField
 from apps.core.scoping import VendorScope
+from apps.core.validators import DATE_RANGE_VALIDATORS, is_valid_id
 
 
 class _RestoredValues:
@@ -93,7 +95,13 @@ class HistoryAdminMixin:
         for record, before in zip(records, older, strict=True):
             record.history_delta_changes = field_changes(record, before) if before is not None else []
 
+    def _has_field_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
     def history_view(self, request, object_id, extra_context=None):
+        if not self._has_field_history():
+            # no field history kept for this model: Django's own action log stands in for it
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         obj = self._history_object(request, object_id)
         can_revert = obj is not None and self.has_revert_permission(request, obj)
         context = {"can_revert": can_revert, "revert_url_name": self._revert_url_name(), **(extra_context or {})}
@@ -103,6 +111,8 @@ class HistoryAdminMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET"])
+        if not self._has_field_history() or not is_valid_id(self._history_id_field(), version_id):
+            raise Http404
         obj = self._history_object(request, object_id)
         context = dict(extra_context or {})
         if obj is not None and self.has_revert_permission(request, obj):
@@ -120,6 +130,9 @@ class HistoryAdminMixin:
         choices = {name: form_field.queryset for name, form_field in form_fields.items()
                    if getattr(form_field, "queryset", None) is not None}
         return list(form_fields), choices
+
+    def _history_id_field(self):
+        return get_history_manager_for_model(self.model).model._meta.get_field("history_id")
 
     def history_revert_view(self, request, object_id, version_id):
         obj = self._history_object(request, object_id)
@@ -173,16 +186,16 @@ def _user_source_field():
 
 class ActivityForm(forms.Form):
     # left empty: the last ACTIVITY_DEFAULT_DAYS days
-    since = forms.DateField(label=gettext_lazy("From"), required=False,
+    since = forms.DateField(label=gettext_lazy("From"), required=False, validators=DATE_RANGE_VALIDATORS,
                             widget=forms.DateInput(attrs={"type": "date", "class": " ".join(INPUT_CLASSES)}))
-    until = forms.DateField(label=gettext_lazy("To"), required=False,
+    until = forms.DateField(label=gettext_lazy("To"), required=False, validators=DATE_RANGE_VALIDATORS,
                             widget=forms.DateInput(attrs={"type": "date", "class": " ".join(INPUT_CLASSES)}))
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         widget = AutocompleteSelect(_user_source_field(), admin_site,
                                     attrs={"data-placeholder": _("Search by name or e-mail")})
-        self.fields = {"user": forms.ModelChoiceField(
+        self.fields = {"user": IdChoiceField(
             label=_("Person"), queryset=get_user_model().objects.all(), widget=widget,
             error_messages={"invalid_choice": _("Pick a person from the list.")}), **self.fields}
 
@@ -220,6 +233,9 @@ def _history_link(row, site) -> str | None:
         return None
 
 
+ACTIVITY_MAX_PAGE = 10_000  # far past any real list; bounds the offset the database is asked for
+
+
 def activity_view(request):
     """Admin page "Activity": one person's changes in a date range (default: the last 7 days), paginated."""
     # the page spans every vendor's records: platform staff only, whatever permissions a seller is given
@@ -231,7 +247,7 @@ def activity_view(request):
     form = ActivityForm(data, admin_site=site,
                         initial={"since": today - timedelta(days=ACTIVITY_DEFAULT_DAYS - 1), "until": today})
     try:
-        page = max(int(request.GET.get("page", 1)), 1)
+        page = min(max(int(request.GET.get("page", 1)), 1), ACTIVITY_MAX_PAGE)
     except ValueError:
         page = 1
     rows, has_next = None, False

@@ -1,5 +1,9 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models.fields import AutoFieldMixin
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -22,3 +26,23 @@ def validate_image(file) -> None:
         file.seek(position)
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(_("Only JPEG, PNG and WebP images are accepted."))
+
+
+# Dates a filter may ask for: far enough either way for any record, and clear of date.min/date.max, where a
+# period's arithmetic (the day after, the period before) would overflow.
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2999, 12, 31)
+DATE_RANGE_VALIDATORS = [
+    MinValueValidator(FIRST_DATE, message=_("Pick a date from %(limit_value)s on.")),
+    MaxValueValidator(LAST_DATE, message=_("Pick a date up to %(limit_value)s.")),
+]
+
+
+def is_valid_id(field, value) -> bool:
+    """Whether a value typed into a URL or form can be an id of this model field (a number the database can
+    hold, for an integer key), so that looking it up answers "not found" instead of overflowing."""
+    try:
+        value = field.to_python(value)
+        field.run_validators(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(field, AutoFieldMixin) or value > 0  # the database numbers its rows from 1

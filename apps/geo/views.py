@@ -23,7 +23,7 @@ def options(request, level):
     parent, choices_for = OPTION_LEVELS[level]
     value = request.GET.get("parent") or next(
         (v for key, v in request.GET.items() if key == parent or key.endswith(f"-{parent}")), "")
-    parent_id = int(value) if value.isdigit() else None
+    parent_id = int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None  # fits a bigint
     # plain choices sit in a group without a label, so the template has one shape to render
     groups = [(value, label) if isinstance(label, list) else (None, [(value, label)])
               for value, label in choices_for(parent_id)]

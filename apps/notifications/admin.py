@@ -84,7 +84,3 @@ class NotificationAdmin(ReadOnlyAdmin):
     def read_badge(self, obj):
         return ("unread", _("Unread")) if obj.is_unread else ("read", _("Read"))
 
-    # No field history is kept for notifications (they are only created and read): Django's own
-    # action log stands in for simple-history's page, which would find no records to show.
-    def history_view(self, request, object_id, extra_context=None):
-        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)

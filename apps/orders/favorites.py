@@ -36,6 +36,13 @@ def favorite_toggle(*, user: User, product_id: int) -> bool:
     return True
 
 
+def favorite_reachable_products(*, user: User) -> QuerySet[Product]:
+    """What a favorite button may act on: visible products, and hidden ones the user already keeps (to remove
+    them); any other product is "not found", so the button never confirms that it exists or names it."""
+    kept = Favorite.objects.filter(user=user, product=OuterRef("pk"))
+    return Product.objects.filter(Exists(Product.objects.visible().filter(pk=OuterRef("pk"))) | Exists(kept))
+
+
 def favorite_product_ids(*, user: User, product_ids: list[int]) -> set[int]:
     """Which of these products the user has among their favorites, in one query (none for a guest)."""
     if not user.is_authenticated or not product_ids:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.exceptions import DomainError
@@ -75,6 +76,7 @@ def _detail_page(request, order: Order, *, cancel_form=None, status=200):
 
 @login_required
 @require_safe
+@never_cache  # the buyer's address and order: no shared or browser cache keeps a copy
 def order_detail(request, reference):
     order = _own_order_or_404(request, reference)
     for panel in buyer_panels():
@@ -114,6 +116,7 @@ def invoice_response(order: Order, *, delivery_link: str = "") -> HttpResponse:
 
 @login_required
 @require_safe
+@never_cache
 def order_invoice(request, reference):
     order = _own_order_or_404(request, reference)
     links = (panel.invoice_link(order) for panel in buyer_panels())

@@ -38,7 +38,8 @@ def cart(request):
 
 
 def _safe_next(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+    # a path on this site only: redirect() would take anything else for a URL name and fail
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
                                                require_https=request.is_secure()):
         return url
     return reverse("orders:cart")

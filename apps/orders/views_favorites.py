@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from apps.catalog.models import Product
 from apps.catalog.selectors_shop import attach_cover_urls
 from apps.orders import favorites as services
 
@@ -45,7 +44,8 @@ def favorite_toggle(request, product_id):
         # a session that expired while the page was open: sign in, then come back to that page
         login = redirect_to_login(next_url)
         return HttpResponseClientRedirect(login.url) if request.htmx else login
-    product = get_object_or_404(Product.objects.only("pk", "name", "slug"), pk=product_id)
+    product = get_object_or_404(services.favorite_reachable_products(user=request.user).only("pk", "name", "slug"),
+                                pk=product_id)
     error = ""
     try:
         product.is_favorite = _set_favorite(request.user, product.pk, request.POST.get("favorite", ""))

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect
@@ -34,17 +36,19 @@ class PaymentEventInline(ReadOnlyAdminMixin, TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdminMixin, VendorScopedAdminMixin, BaseAdmin):
-    list_display = ["description", "status_badge", "gateway", "amount", "vendor", "reference", "created_at"]
+    list_display = ["description", "status_badge", "gateway", "amount", "vendor", "reference_shown", "created_at"]
     list_filter = ["status", "gateway", ("created_at", RangeDateTimeFilter), "vendor"]
     list_select_related = ["vendor"]
-    search_fields = ["=token", "reference", "provider_reference", "customer_email", "description"]
+    # Tokens and references are matched whole: a partial search would spell out a token letter by letter.
+    search_fields = ["=token", "=reference", "provider_reference", "customer_email", "description"]
     inlines = [PaymentEventInline]
     actions = ["confirm_transfer", "refund"]
     actions_detail = ["confirm_transfer_detail", "refund_detail"]
+    # Bearer tokens are never shown: the payment's token, and its return and retry URLs, open the buyer's pages.
     fieldsets = [
         (None, {"fields": ["description", "amount", "status", "gateway", "vendor", "customer_email"]}),
-        (_("Caller"), {"fields": ["purpose", "reference", "return_url", "retry_url"]}),
-        (_("Gateway"), {"fields": ["token", "provider_reference", "failure_reason", "refund_reference"]}),
+        (_("Caller"), {"fields": ["purpose", "reference_shown"]}),
+        (_("Gateway"), {"fields": ["provider_reference", "failure_reason", "refund_reference"]}),
         (_("Dates"), {"fields": ["created_at", "completed_at", "refunded_at", "updated_at"]}),
     ]
     readonly_fields = [field for _title, options in fieldsets for field in options["fields"]]
@@ -52,6 +56,15 @@ class PaymentAdmin(ReadOnlyAdminMixin, VendorScopedAdminMixin, BaseAdmin):
     @display(description=_("Status"), ordering="status", label=STATUS_COLOURS)
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
+
+    @display(description=_("Reference"), ordering="reference")
+    def reference_shown(self, obj):
+        # A caller may use its own bearer token as the reference (a purchase's UUID opens its pages).
+        try:
+            uuid.UUID(obj.reference)
+        except ValueError:
+            return obj.reference
+        return f"{obj.reference[:8]}…"
 
     def has_confirm_transfer_permission(self, request, obj=None):
         return request.user.has_perm("payments.confirm_bank_transfer")

@@ -76,8 +76,7 @@ class ReviewAdmin(VendorScopedAdminMixin, BaseAdmin):
         return not scope.all_vendors and review.product.vendor_id in scope.vendor_ids
 
     def save_model(self, request, obj, form, change):
-        if not self.vendor_scope(request).allows(obj):
-            raise PermissionDenied
+        self.check_save_in_scope(request, obj)
         if "seller_reply" in form.changed_data:
             try:
                 review_reply(review_id=obj.pk, seller=request.user, text=obj.seller_reply)

@@ -18,7 +18,6 @@ STATUS_COLOURS = {
     Status.PAYMENT_CONFIRMED: "info", Status.PENDING_CONTACT: "warning", Status.TEAM_ASSIGNED: "info",
     Status.IN_PROGRESS: "primary", Status.COMPLETED: "success", Status.CANCELLED: "danger", Status.REFUNDED: "danger",
 }
-SEE_ALL = "servicedesk.view_all_servicerequests"
 
 
 class TransitionForm(forms.Form):
@@ -58,19 +57,8 @@ class ServiceRequestAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin
         (_("Delivery"), {"fields": ["assigned_at", "completed_at", "email_log"]}),
     ]
 
-    # --- who sees what: providers their own requests, sellers their vendor's, managers all
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.vendor_scope(request).all_vendors and not request.user.has_perm(SEE_ALL):
-            queryset = queryset.filter(provider=request.user)
-        return queryset
-
-    def _in_scope(self, request, obj):
-        if not super()._in_scope(request, obj):
-            return False
-        if not isinstance(obj, ServiceRequest) or request.user.has_perm(SEE_ALL):
-            return True  # no object yet (or an id, already resolved by the mixin through get_queryset)
-        return not self.vendor_scope(request).all_vendors or obj.provider_id == request.user.pk
+    # Who sees what: sellers their vendor's requests, managers all, providers those assigned to them
+    # (apps.servicedesk.selectors.scope_to_assigned_requests, applied by BaseAdmin.get_queryset).
 
     def has_add_permission(self, request):
         return False  # requests are created by payments, never by hand
@@ -89,7 +77,9 @@ class ServiceRequestAdmin(VendorScopedAdminMixin, ActionFormPageMixin, BaseAdmin
     @display(description=_("Payment"))
     def payment_summary(self, obj):
         payment = obj.payment
-        return f"{price(payment.amount)} · {payment.gateway} · {payment.get_status_display()} · {payment.provider_reference or payment.token}"
+        # never the payment's token: it opens the buyer's payment page
+        parts = [price(payment.amount), payment.gateway, payment.get_status_display(), payment.provider_reference]
+        return " · ".join(str(part) for part in parts if part)
 
     @display(description=_("Affiliate commission"))
     def commission_summary(self, obj):

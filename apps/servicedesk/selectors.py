@@ -1,7 +1,9 @@
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.accounts.roles import SEE_ALL_REQUESTS
+from apps.core.scoping import ACCESS_ALL_VENDORS
 from apps.servicedesk.models import ServiceRequest
 
 Status = ServiceRequest.Status
@@ -15,6 +17,33 @@ NEXT_STEP = {
     Status.CANCELLED: _("This request was cancelled. Reply to our e-mail if you have a question."),
     Status.REFUNDED: _("Your payment was refunded. Depending on your bank it may take a few days to appear."),
 }
+
+
+# Every record that reaches a request: (its field, the request's field it holds).
+REACHES_REQUEST = {
+    "servicedesk.ServiceRequest": ("pk", "pk"),
+    "payments.Payment": ("pk", "payment_id"),
+    "payments.PaymentEvent": ("payment_id", "payment_id"),
+    "notifications.EmailLog": ("related_reference", "reference"),
+}
+
+
+def requests_assigned_only(user) -> QuerySet[ServiceRequest] | None:
+    """Providers (support staff: requests of every vendor, but not every request) work only the requests
+    assigned to them; None for everybody else, whose vendor scope and permissions decide."""
+    if (user.has_perm(ACCESS_ALL_VENDORS) and user.has_perm("servicedesk.view_servicerequest")
+            and not user.has_perm(SEE_ALL_REQUESTS)):
+        return ServiceRequest.objects.filter(provider=user)
+    return None
+
+
+def scope_to_assigned_requests(user, queryset: QuerySet) -> QuerySet:
+    """A provider's view of any record in REACHES_REQUEST: only what belongs to their assigned requests."""
+    requests = requests_assigned_only(user)
+    if requests is None:
+        return queryset
+    field, request_field = REACHES_REQUEST[queryset.model._meta.label]
+    return queryset.filter(**{f"{field}__in": requests.values(request_field)})
 
 
 def provider_pick_for(*, category) -> User | None:

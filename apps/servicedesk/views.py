@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -22,13 +24,38 @@ from apps.servicedesk.tracking import reference_from_token, tracking_url
 TRACK_LIMIT, TRACK_WINDOW = 10, 600  # lookups per IP per 10 minutes
 
 
+SESSION_PURCHASES, SESSION_PURCHASES_KEPT = "servicedesk_purchases", 10
+
+
+def _remember_purchase(request, bought) -> None:
+    """The tokens of this session's own purchases: only they may prefill the retry form."""
+    kept = request.session.get(SESSION_PURCHASES, [])
+    request.session[SESSION_PURCHASES] = [*kept, str(bought.token)][-SESSION_PURCHASES_KEPT:]
+
+
+def _own_previous_purchase(request, retry_token) -> Purchase | None:
+    """The earlier attempt named by ?retry=, when it was made in this session or by the signed-in buyer;
+    the link alone (forwarded, or in a shared browser history) prefills nobody's details."""
+    try:
+        token = uuid.UUID(str(retry_token))
+    except ValueError:
+        return None
+    previous = Purchase.objects.filter(token=token).first()
+    if previous is None:
+        return None
+    if str(token) in request.session.get(SESSION_PURCHASES, []):
+        return previous
+    if request.user.is_authenticated and previous.customer_id == request.user.pk:
+        return previous
+    return None
+
+
 def _initial_for(request, retry_token):
-    """Prefill from a previous attempt (after a declined payment) or from the signed-in account."""
-    if retry_token:
-        previous = Purchase.objects.filter(token=retry_token).first()
-        if previous is not None:
-            return {"full_name": previous.full_name, "email": previous.email, "phone": previous.phone,
-                    "requirements": previous.requirements, "tier": previous.tier_id}
+    """Prefill from the buyer's own previous attempt (after a declined payment) or from the signed-in account."""
+    previous = _own_previous_purchase(request, retry_token) if retry_token else None
+    if previous is not None:
+        return {"full_name": previous.full_name, "email": previous.email, "phone": previous.phone,
+                "requirements": previous.requirements, "tier": previous.tier_id}
     if request.user.is_authenticated:
         return {"full_name": request.user.full_name, "email": request.user.email, "phone": request.user.phone}
     return {}
@@ -55,6 +82,7 @@ def purchase(request, slug):
                     phone=form.cleaned_data["phone"], requirements=form.cleaned_data["requirements"],
                     affiliate_code=affiliate_code_from_request(request) or "",
                 )
+                _remember_purchase(request, bought)
                 return redirect(purchase_pay(purchase=bought, gateway=form.cleaned_data["gateway"], request=request))
             except DomainError as error:
                 form.add_error(None, str(error))

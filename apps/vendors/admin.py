@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
@@ -7,7 +9,8 @@ from apps.core.admin import BaseAdmin, VendorScopedAdminMixin
 from apps.core.exceptions import DomainError
 from apps.vendors.models import Vendor, VendorMembership
 from apps.vendors.resources import VendorResource
-from apps.vendors.services import vendor_set_status
+from apps.vendors.selectors import members_manageable_by
+from apps.vendors.services import membership_add, membership_change_role, membership_remove, vendor_set_status
 
 
 class AdminsOnlyImportExportMixin:
@@ -24,19 +27,22 @@ class AdminsOnlyImportExportMixin:
 
 
 class MembershipInline(VendorScopedAdminMixin, TabularInline):
+    """Who works for the store, read-only: roles change on the membership's own page, through the services."""
+
     model = VendorMembership
     extra = 0
-    autocomplete_fields = ["user"]
     fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+    readonly_fields = fields
+    show_change_link = True
 
-    # Adding people to a store is done by platform staff, who may search every account.
     def has_add_permission(self, request, obj=None):
-        return self.vendor_scope(request).all_vendors and super().has_add_permission(request, obj)
+        return False
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        return readonly if self.vendor_scope(request).all_vendors else [*readonly, "user"]
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Vendor)
@@ -114,4 +120,53 @@ class VendorMembershipAdmin(VendorScopedAdminMixin, BaseAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, "user"] if obj is not None else readonly
+        return [*readonly, "user", "vendor"] if obj is not None else readonly
+
+    # --- only the store's owners (and platform staff) manage members; nobody edits their own role
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return not isinstance(obj, VendorMembership) or (
+            obj.user_id != request.user.pk and members_manageable_by(user=request.user, vendor_id=obj.vendor_id))
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return not isinstance(obj, VendorMembership) or members_manageable_by(
+            user=request.user, vendor_id=obj.vendor_id, perm="delete")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, through membership_remove and its last-owner rule
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        self.check_save_in_scope(request, obj)
+        if change:
+            membership_change_role(membership_id=obj.pk, role=obj.role, actor=request.user)
+        else:
+            obj.pk = membership_add(vendor_id=obj.vendor_id, user=obj.user, role=obj.role, actor=request.user).pk
+            obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        membership_remove(membership_id=obj.pk, actor=request.user)
+
+    # A refusal raised while saving rolls the whole form back and comes back as a message.
+    def _refusal_as_message(self, request, view, object_id):
+        try:
+            return view()
+        except DomainError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            if object_id is None:
+                return redirect(reverse("admin:vendors_vendormembership_changelist"))
+            return redirect(reverse("admin:vendors_vendormembership_change", args=[object_id]))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusal_as_message(
+            request, lambda: super(VendorMembershipAdmin, self).changeform_view(request, object_id, form_url,
+                                                                                 extra_context), object_id)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._refusal_as_message(
+            request, lambda: super(VendorMembershipAdmin, self).delete_view(request, object_id, extra_context),
+            object_id)
