@@ -1,5 +1,3 @@
-import os
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -196,15 +194,10 @@ class Product(TimeStampedModel):
         return self.stock > 0
 
 
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
-
-
 def product_image_path(instance, filename):
-    # A random name: pictures of a product not yet published cannot be found by guessing their path,
-    # and the uploader's file name (or an extension like .html) is never reused.
-    extension = os.path.splitext(filename)[1].lower()
-    return f"products/{instance.product.vendor_id}/{instance.product_id}/{uuid.uuid4().hex}" + (
-        extension if extension in IMAGE_EXTENSIONS else "")
+    # filename is already ours (apps.core.images: a random name with the extension of the bytes), so pictures
+    # of a product not yet published cannot be found by guessing, and no uploader's name or extension is kept.
+    return f"products/{instance.product.vendor_id}/{instance.product_id}/{filename}"
 
 
 class ProductImage(TimeStampedModel):
