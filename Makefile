@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-pg test-browser check lint clean
+.PHONY: help venv lock audit run test test-pg test-browser check lint clean
 
 help:
 	@echo "make run           set up, migrate, load demo data, start web on http://127.0.0.1:8000 + task worker"
@@ -25,16 +25,28 @@ help:
 	@echo "make test-browser  run the Playwright browser journeys in Debian's Chromium (installs it if missing)"
 	@echo "make check         Django system checks and a check for missing migrations"
 	@echo "make lint          ruff: undefined names, unused imports, syntax errors"
-	@echo "make venv          create $(VENV) and install requirements-dev.txt"
+	@echo "make venv          create $(VENV) and install requirements-dev.lock (every package pinned, with hashes)"
+	@echo "make lock          recompute requirements.lock and requirements-dev.lock after editing a requirements*.txt"
+	@echo "make audit         pip-audit: known vulnerabilities in requirements.lock (ignore list: .pip-audit-ignore)"
 	@echo "make clean         remove $(VENV), caches and test artefacts (keeps var/comptoir.sqlite3)"
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The locks (make lock) pin every package with its hashes: what CI tested is byte for byte what installs.
+$(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# After editing requirements.txt or requirements-dev.txt (the pins people choose): recompute both locks.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements-dev.lock requirements-dev.txt
+
+# Known vulnerabilities in the runtime lock fail this; accepted ones are listed, with why, in .pip-audit-ignore.
+audit: $(STAMP)
+	$(BIN)/pip-audit -r requirements.lock --require-hashes --disable-pip --progress-spinner off \
+	  $$(grep -v '^#' .pip-audit-ignore | awk 'NF {print "--ignore-vuln", $$1}')
 
 # Procfile.dev runs gunicorn and qcluster with the local settings; honcho stops both on Ctrl-C.
 run: $(STAMP)
