@@ -10,7 +10,8 @@ from import_export import resources, widgets
 from apps.core.scoping import VendorScope, vendor_id_of, vendor_path_of
 
 # A row naming an existing record outside the importer's vendors (shared with apps.dataio's tuned loader).
-ANOTHER_VENDORS_ROW = gettext_lazy("This row names a record that belongs to another vendor.")
+# Worded so as not to confirm that the record exists elsewhere, let alone whose it is.
+ANOTHER_VENDORS_ROW = gettext_lazy("This identifier cannot be used: choose another one.")
 
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,11 +15,13 @@ RATE_WINDOW = 3600
 
 
 def _target_from(query) -> dict | None:
-    """The one thing named in the query string, if it exists and may be reported; junk gives None."""
+    """The one thing named in the query string, if it exists and may be reported; junk gives None.
+
+    Only what every visitor may see is named here (a published product, an active store): a person's
+    account is not, or the page would tell anybody the name behind any account id."""
     lookups = {
         "product": lambda value: Product.objects.visible().select_related("vendor").get(pk=int(value)),
         "vendor": lambda value: Vendor.objects.active().get(slug=value),
-        "user": lambda value: get_user_model().objects.get(pk=int(value)),
     }
     named = [key for key in lookups if query.get(key)]
     if len(named) != 1:
@@ -28,8 +29,7 @@ def _target_from(query) -> dict | None:
     key = named[0]
     try:
         return {key: lookups[key](query[key])}
-    except (ValueError, OverflowError, Product.DoesNotExist, Vendor.DoesNotExist,
-            get_user_model().DoesNotExist):
+    except (ValueError, OverflowError, Product.DoesNotExist, Vendor.DoesNotExist):
         return None
 
 

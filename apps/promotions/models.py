@@ -59,7 +59,7 @@ class PromoCode(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(Upper("code"), name="promotions_code_unique_ci",
-                                    violation_error_message=_("A promo code with this code already exists.")),
+                                    violation_error_message=_("This code cannot be used: choose another one.")),
             models.CheckConstraint(
                 condition=models.Q(kind="percent", percent_off__isnull=False, amount_off__isnull=True)
                 | models.Q(kind="fixed", amount_off__isnull=False, percent_off__isnull=True),

@@ -99,7 +99,7 @@ def test_a_row_naming_another_vendors_product_is_an_error_of_that_row(client, se
 
     response = upload(client, PRODUCTS, to_csv(rows))
 
-    assert _error_table(response) == [("3", "slug", "This row names a record that belongs to another vendor.")]
+    assert _error_table(response) == [("3", "slug", "This identifier cannot be used: choose another one.")]
     assert Product.objects.get(slug="bravo-kettle").name == "Bravo kettle"
     assert Product.objects.count() == 1
 
@@ -207,7 +207,7 @@ def test_promo_code_rows_break_the_same_rules_as_the_form(client, seller_a, vend
     assert errors == [
         ("2", "code", "Use 3 to 40 letters, digits, dashes or underscores, e.g. RAMADAN-10."),
         ("3", "percent_off", "Give the percentage taken off, from 0 to 100."),
-        ("4", "code", "This row names a record that belongs to another vendor.")]
+        ("4", "code", "This identifier cannot be used: choose another one.")]
     assert PromoCode.objects.count() == 1
 
 

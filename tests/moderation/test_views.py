@@ -54,19 +54,28 @@ def test_bad_input_is_answered_next_to_the_field(client, signed_in, vendor_a):
     assert not Report.objects.exists()
 
 
-def test_service_refusals_are_shown(client, signed_in):
-    response = client.post(f"{URL}?user={signed_in.pk}", {"reason": "spam"})
-    assert response.status_code == 400 and "cannot report yourself" in response.content.decode()
-    assert not Report.objects.exists()
+def test_service_refusals_are_shown(client, signed_in, vendor_a):
+    url = f"{URL}?vendor={vendor_a.slug}"
+    assert client.post(url, {"reason": "spam"}).status_code == 302
+    response = client.post(url, {"reason": "spam"})
+    assert response.status_code == 400 and "You already reported this" in response.content.decode()
+    assert Report.objects.count() == 1
 
 
-def test_ten_reports_an_hour_per_user(client, signed_in):
-    targets = [UserFactory() for _ in range(11)]
+def test_ten_reports_an_hour_per_user(client, signed_in, vendor_a):
+    targets = [ProductFactory(vendor=vendor_a) for _ in range(11)]
     for target in targets[:10]:
-        assert client.post(f"{URL}?user={target.pk}", {"reason": "spam"}).status_code == 302
-    response = client.post(f"{URL}?user={targets[10].pk}", {"reason": "spam"})
+        assert client.post(f"{URL}?product={target.pk}", {"reason": "spam"}).status_code == 302
+    response = client.post(f"{URL}?product={targets[10].pk}", {"reason": "spam"})
     assert response.status_code == 429 and "many reports" in response.content.decode()
     assert Report.objects.count() == 10
+
+
+def test_the_form_names_no_account(client, signed_in):
+    """An account id in the query string would make the page an oracle of names: it is not a target."""
+    staff = UserFactory(is_staff=True, full_name="Fatoumata Camara")
+    response = client.get(f"{URL}?user={staff.pk}")
+    assert response.status_code == 404 and "Fatoumata" not in response.content.decode()
 
 
 def test_the_report_link_partial_points_at_the_form(vendor_a):

@@ -70,7 +70,7 @@ def test_codes_are_unique_whatever_the_case(client, administrator):
     PromoCodeFactory(code="RENTREE-15")
     client.force_login(administrator)
     response = client.post(f"{URL}add/", form_data(code="Rentree-15"))
-    assert response.status_code == 200 and "A promo code with this code already exists." in response.content.decode()
+    assert response.status_code == 200 and "This code cannot be used: choose another one." in response.content.decode()
     assert PromoCode.objects.count() == 1
 
 
