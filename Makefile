@@ -40,8 +40,8 @@ $(STAMP): requirements-dev.lock
 
 # After editing requirements.txt or requirements-dev.txt (the pins people choose): recompute both locks.
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.txt
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements-dev.lock requirements-dev.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-emit-index-url --no-emit-find-links --output-file requirements-dev.lock requirements-dev.txt
 
 # Known vulnerabilities in the runtime lock fail this; accepted ones are listed, with why, in .pip-audit-ignore.
 audit: $(STAMP)
