@@ -14,6 +14,7 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
+from apps.core.resources import ANOTHER_VENDORS_ROW
 from apps.core.scoping import is_vendor_owned, vendor_id_of, vendor_path_of
 from apps.vendors.models import Vendor
 from tests.factories import (
@@ -180,7 +181,7 @@ def _import_violations(model, model_admin, obj_b, user) -> list[str]:
     violations = []
     reasons = " ".join(str(row.error) for row in result.invalid_rows) + " ".join(
         str(error.error) for row in result.rows for error in row.errors)
-    if "another vendor" not in reasons:
+    if str(ANOTHER_VENDORS_ROW) not in reasons:
         violations.append("import: accepted B's row")
     if model.objects.filter(pk=obj_b.pk).values().first() != before:
         violations.append("import: changed B")

@@ -4,7 +4,7 @@ import io
 import pytest
 import tablib
 
-from apps.core.resources import VendorScopedResource, neutralise_formula
+from apps.core.resources import ANOTHER_VENDORS_ROW, VendorScopedResource, neutralise_formula
 from apps.core.scoping import VendorScope
 from apps.vendors.models import Vendor, VendorMembership
 from apps.vendors.resources import VendorResource
@@ -71,7 +71,7 @@ def test_member_import_naming_another_vendors_object_is_a_row_error_and_writes_n
     # then row 2 is reported, and neither row was written
     assert result.has_validation_errors()
     invalid = result.invalid_rows[0]
-    assert invalid.number == 2 and "another vendor" in str(invalid.error)
+    assert invalid.number == 2 and str(ANOTHER_VENDORS_ROW) in str(invalid.error)
     theirs.refresh_from_db()
     assert theirs.role == "staff" and theirs.vendor == vendor_b
     assert not VendorMembership.objects.filter(user=newcomer).exists()
