@@ -7,3 +7,8 @@ class ManagementConfig(AppConfig):
     name = "management"
     label = "platform_commands"
     verbose_name = "Project commands"
+
+    def ready(self):
+        from management.chaos import connect_task_id_signal
+
+        connect_task_id_signal()

@@ -20,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_q.tasks import async_task
 from import_export.formats.base_formats import CSV, XLSX
 from openpyxl import load_workbook
 
+from apps.core.queue import enqueue_on_commit
 from apps.core.exceptions import DomainError
 from apps.core.exporting import csv_stream
 from apps.core.resources import neutralise_formula
@@ -115,7 +115,7 @@ def import_job_create(*, resource_key: str, data: bytes, file_name: str, fmt: st
     job.file.save(f"import.{fmt}", ContentFile(data), save=False)
     job._history_user = actor
     job.save()
-    transaction.on_commit(lambda: async_task(VALIDATE_TASK, job.pk, group="imports"))
+    enqueue_on_commit(VALIDATE_TASK, job.pk, group="imports")
     return job
 
 
@@ -132,7 +132,7 @@ def import_job_confirm(*, job_id: int, actor) -> ImportJob:
     job.message = _("Waiting for a worker to import the rows.")
     job._history_user = actor
     job.save(update_fields=["status", "progress", "started_at", "message", "updated_at"])
-    transaction.on_commit(lambda: async_task(RUN_TASK, job.pk, group="imports"))
+    enqueue_on_commit(RUN_TASK, job.pk, group="imports")
     return job
 
 

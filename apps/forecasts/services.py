@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_q.tasks import async_task
 
+from apps.core.queue import enqueue_on_commit
 from apps.core.exceptions import DomainError
 from apps.core.scoping import VendorScope
 from apps.forecasts.forecasting import MAX_HORIZON, ForecastResult, NotEnoughHistory, fit_forecast, period_dates
@@ -71,7 +71,7 @@ def forecast_run_request(*, scope: str, frequency: str, horizon: int, vendor: Ve
         if run is not None:
             return run
         run = ForecastRun.objects.create(requested_by=requested_by, **target)
-        transaction.on_commit(lambda: async_task(RUN_TASK, run.pk, group="forecasts"))
+        enqueue_on_commit(RUN_TASK, run.pk, group="forecasts")
     return run
 
 

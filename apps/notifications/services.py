@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
-from django_q.tasks import async_task, schedule
+from django_q.tasks import schedule
 
+from apps.core.queue import enqueue_on_commit
 from apps.core.exceptions import DomainError
 from apps.notifications.models import EmailLog, Notification
 
@@ -36,10 +37,6 @@ def _render(template: str, context: dict) -> tuple[str, str]:
     except TemplateDoesNotExist:
         body_html = ""
     return body_text, body_html
-
-
-def _enqueue(log_id: int) -> None:
-    transaction.on_commit(lambda: async_task(SEND_TASK, log_id))
 
 
 def email_queue(*, to: str, subject: str, template: str, context: dict, kind: str, dedupe_key: str | None = None,
@@ -63,7 +60,7 @@ def email_queue(*, to: str, subject: str, template: str, context: dict, kind: st
     else:
         log, created = EmailLog.objects.create(**fields), True
     if created:
-        _enqueue(log.pk)
+        enqueue_on_commit(SEND_TASK, log.pk)
     return log
 
 
@@ -146,7 +143,7 @@ def email_requeue_stale() -> int:
     stale = EmailLog.objects.filter(status=EmailLog.Status.SENDING, claimed_until__lt=timezone.now())
     ids = list(stale.values_list("pk", flat=True))
     for log_id in ids:
-        transaction.on_commit(lambda log_id=log_id: async_task(SEND_TASK, log_id))
+        enqueue_on_commit(SEND_TASK, log_id)
     return len(ids)
 
 
@@ -168,7 +165,7 @@ def email_resend(*, log_id: int) -> EmailLog:
                          % {"to": log.to, "status": log.get_status_display().lower()})
     log.status, log.attempts, log.last_error = EmailLog.Status.QUEUED, 0, ""
     log.save(update_fields=["status", "attempts", "last_error", "updated_at"])
-    _enqueue(log.pk)
+    enqueue_on_commit(SEND_TASK, log.pk)
     return log
 
 

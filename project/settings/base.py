@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -159,10 +160,17 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "label": _("Background tasks"),
 }
-if REDIS_URL:
+# The broker is the database even when Redis is there: the ORM broker keeps a task until it is
+# acknowledged and hands it out again after `retry` seconds, while django-q2's Redis broker pops it
+# with no acknowledgement, so a worker killed mid-task loses it (docs/operations.md). "redis" is for
+# deployments that accept losing tasks.
+Q_BROKER = env("Q_BROKER", default="orm")
+if Q_BROKER == "orm":
+    Q_CLUSTER["orm"] = "default"
+elif Q_BROKER == "redis" and REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
-    Q_CLUSTER["orm"] = "default"
+    raise ImproperlyConfigured(f"Q_BROKER={Q_BROKER!r}: use 'orm', or 'redis' with REDIS_URL set.")
 # A worker whose heartbeat is older than this is reported as down by /health/.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=180)
 

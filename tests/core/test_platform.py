@@ -164,3 +164,18 @@ def test_history_records_the_acting_user(client, manager, vendor_a):
     latest = vendor_a.history.latest("history_date")
     assert latest.history_user == manager and latest.name == "Alpha renamed"
     assert client.get(f"/admin/vendors/vendor/{vendor_a.pk}/history/").status_code == 200
+
+
+def test_the_startup_check_refuses_a_retry_not_above_the_timeout(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from apps.core.checks import task_retry_exceeds_timeout
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 300, "retry": 360}
+    assert task_retry_exceeds_timeout(None) == []
+    for retry in (300, 200):
+        settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 300, "retry": retry}
+        assert [error.id for error in task_retry_exceeds_timeout(None)] == ["core.E001"]
+    with pytest.raises(SystemCheckError, match="core.E001"):
+        call_command("check")

@@ -26,10 +26,14 @@ def test_the_sandbox_page_shows_what_is_paid_and_two_choices(client):
     assert "no real money moves" in body
 
 
-def test_paying_on_the_sandbox_page_delivers_a_signed_webhook_and_completes(client, webhook_transport, handled):
+def test_paying_on_the_sandbox_page_delivers_a_signed_webhook_and_completes(
+        client, webhook_transport, handled, django_capture_on_commit_callbacks):
     payment = PaymentFactory()
 
-    response = client.post(reverse("payments:sandbox-page", args=[payment.token]), {"decision": "pay"})
+    # the delivery is queued on commit; the view runs in autocommit, so at once (the test's
+    # transaction holds it back, hence the capture)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("payments:sandbox-page", args=[payment.token]), {"decision": "pay"})
 
     assert response.status_code == 302 and response.url == _return_url(payment)
     assert [r.status_code for r in webhook_transport] == [200]
@@ -40,10 +44,11 @@ def test_paying_on_the_sandbox_page_delivers_a_signed_webhook_and_completes(clie
     assert client.get(_return_url(payment)).url == "/paid/"
 
 
-def test_declining_shows_the_message_and_a_way_to_try_again(client, webhook_transport):
+def test_declining_shows_the_message_and_a_way_to_try_again(client, webhook_transport, django_capture_on_commit_callbacks):
     payment = PaymentFactory(retry_url="/services/plumbing/buy/")
 
-    client.post(reverse("payments:sandbox-page", args=[payment.token]), {"decision": "decline"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payments:sandbox-page", args=[payment.token]), {"decision": "decline"})
     response = client.get(_return_url(payment))
 
     payment.refresh_from_db()

@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django_q.tasks import async_task
 from djmoney.money import Money
 
+from apps.core.queue import enqueue_on_commit
 from apps.payments.gateways.base import (
     EventType,
     GatewayEvent,
@@ -86,7 +86,7 @@ def event_body(payment: Payment, *, succeeded: bool) -> str:
 def schedule_delivery(payment: Payment, *, succeeded: bool, request: HttpRequest) -> None:
     """Queue the event for delivery: the web worker never waits on a request to itself."""
     url = request.build_absolute_uri(reverse("payments:webhook", args=[Gateway.SANDBOX]))
-    async_task("apps.payments.tasks.sandbox_deliver", url, event_body(payment, succeeded=succeeded))
+    enqueue_on_commit("apps.payments.tasks.sandbox_deliver", url, event_body(payment, succeeded=succeeded))
 
 
 def deliver(url: str, body: str) -> int:
