@@ -23,7 +23,7 @@ help:
 	@echo "make test          check the import contracts (lint-imports), then run the test suite on SQLite"
 	@echo "make test-pg       run the whole suite but browser tests on PostgreSQL ($(PG_DATABASE_URL))"
 	@echo "make test-browser  run the Playwright browser journeys in Debian's Chromium (installs it if missing)"
-	@echo "make test-scale    production settings on PostgreSQL + Redis, 2 task workers, gunicorn: purchase, order, import over HTTP (~2 min)"
+	@echo "make test-scale    production settings on PostgreSQL + Redis, 2 task workers, gunicorn: purchase, order, import over HTTP (~80 s)"
 	@echo "make check         Django system checks and a check for missing migrations"
 	@echo "make lint          ruff: undefined names, unused imports, syntax errors"
 	@echo "make venv          create $(VENV) and install requirements-dev.txt"

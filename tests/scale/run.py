@@ -80,7 +80,7 @@ def free_port() -> int:
 
 
 def start(name: str, args: list[str], logs: Path) -> subprocess.Popen:
-    """A process in its own group, so that stopping it stops its children (qcluster's workers) too."""
+    """A process in its own group, so that stop() can end its children (qcluster's workers) too."""
     with open(logs / f"{name}.log", "wb") as log:
         return subprocess.Popen([PYTHON, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -93,23 +93,29 @@ def run(args: list[str], logs: Path, name: str) -> None:
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
+    # SIGTERM to the parent only: qcluster and gunicorn stop their own children in a few seconds, whereas
+    # a qcluster whose children get the signal too hangs
     for process in processes:
-        _signal_group(process, signal.SIGTERM)
+        if process.poll() is None:
+            process.terminate()
     deadline = time.monotonic() + 20
     for process in processes:
         try:
             process.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
             pass
-        _signal_group(process, signal.SIGKILL)  # the group: a worker may outlive its parent
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the whole group: a child may outlive its parent
+        except ProcessLookupError:
+            pass
         process.wait()
 
 
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
+STARTED = time.monotonic()
+
+
+def say(message: str) -> None:
+    print(f"test-scale [{time.monotonic() - STARTED:3.0f} s] {message}", flush=True)
 
 
 def wait_for(what: str, check, timeout: float = WAIT_SECONDS, every: float = 0.5):
@@ -376,7 +382,6 @@ def check_database(reference: str, order_reference: str, job_id: int, access_log
 
 
 def main() -> int:
-    started = time.monotonic()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     processes: list[subprocess.Popen] = []
@@ -395,26 +400,28 @@ def main() -> int:
         run(["manage.py", "migrate", "--noinput"], logs, "migrate")
         if statics.wait():
             raise Mismatch(f"collectstatic failed: see {logs}/collectstatic.log")
+        say(f"migrated, static files collected (logs in {logs})")
+        processes += [start(f"qcluster-{n}", ["manage.py", "qcluster"], logs) for n in (1, 2)]
+        processes.append(start("gunicorn", ["-m", "gunicorn", "project.wsgi", "--workers", "2", "--bind",
+                                            f"127.0.0.1:{port}", "--access-logfile", "-", "--timeout", "60"], logs))
         import django
 
         django.setup()
         people = seed()
-        processes += [start(f"qcluster-{n}", ["manage.py", "qcluster"], logs) for n in (1, 2)]
-        processes.append(start("gunicorn", ["-m", "gunicorn", "project.wsgi", "--workers", "2", "--bind",
-                                            f"127.0.0.1:{port}", "--access-logfile", "-", "--timeout", "60"], logs))
-        # 200 once the database, Redis and a worker's heartbeat (a scheduled task) all answer
+        # 200 once the database, Redis and a worker's heartbeat (a scheduled task, due 30 s after start) answer
         wait_for("/health/", lambda: _answers(f"{base}/health/"), timeout=90, every=1)
-        print(f"test-scale: up on {base} after {time.monotonic() - started:.0f} s (logs in {logs})")
+        say(f"up on {base}: 2 qclusters, gunicorn with 2 workers")
 
         reference = buy_service_in_the_sandbox(base)
-        print(f"  sandbox purchase paid: {reference}")
+        say(f"sandbox purchase paid: {reference}")
         order = order_cash_on_delivery(base, people["buyer"])
-        print(f"  cash-on-delivery checkout placed: {order}")
+        say(f"cash-on-delivery checkout placed: {order}")
         job_id = import_in_the_background(base, people["staff"], people["vendor"], people["category"])
-        print(f"  import job {job_id} finished")
+        say(f"import job {job_id} done")
         failed = check_database(reference, order, job_id, logs / "gunicorn.log")
         if failed:
             raise Mismatch("unexpected " + ", ".join(failed))
+        say("checked; stopping")
     except Exception as problem:
         if not isinstance(problem, Mismatch):
             traceback.print_exc()
@@ -432,7 +439,7 @@ def main() -> int:
         admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         redis.Redis.from_url(REDIS_URL).flushdb()
     shutil.rmtree(tmp)  # kept after a failure, for its logs
-    print(f"test-scale: passed in {time.monotonic() - started:.0f} s")
+    say("passed")
     return 0
 
 
