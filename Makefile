@@ -16,13 +16,14 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock audit run test test-pg test-browser check lint clean
+.PHONY: help venv lock audit run test test-pg test-browser test-scale check lint clean
 
 help:
 	@echo "make run           set up, migrate, load demo data, start web on http://127.0.0.1:8000 + task worker"
 	@echo "make test          check the import contracts (lint-imports), then run the test suite on SQLite"
 	@echo "make test-pg       run the whole suite but browser tests on PostgreSQL ($(PG_DATABASE_URL))"
 	@echo "make test-browser  run the Playwright browser journeys in Debian's Chromium (installs it if missing)"
+	@echo "make test-scale    production settings on PostgreSQL + Redis, 2 task workers, gunicorn: purchase, order, import over HTTP (~80 s)"
 	@echo "make check         Django system checks and a check for missing migrations"
 	@echo "make lint          ruff: undefined names, unused imports, syntax errors"
 	@echo "make venv          create $(VENV) and install requirements-dev.lock (every package pinned, with hashes)"
@@ -61,8 +62,8 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-# Everything but the browser journeys, postgres-marked concurrency tests included.
-test-pg: $(STAMP)
+# Starts the local PostgreSQL cluster (Debian's pg_ctlcluster) when nothing answers on 127.0.0.1.
+define ensure_postgres
 	@command -v pg_isready >/dev/null || { echo "PostgreSQL client tools not found: install PostgreSQL or use make test." >&2; exit 1; }
 	@if ! pg_isready -q -h 127.0.0.1; then \
 	  if [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null; then \
@@ -72,6 +73,11 @@ test-pg: $(STAMP)
 	  fi; \
 	  pg_isready -h 127.0.0.1 || { echo "PostgreSQL on 127.0.0.1 is not answering." >&2; exit 1; }; \
 	fi
+endef
+
+# Everything but the browser journeys, postgres-marked concurrency tests included.
+test-pg: $(STAMP)
+	$(ensure_postgres)
 	env -u REDIS_URL DATABASE_URL="$(PG_DATABASE_URL)" $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: $(STAMP)
@@ -80,6 +86,17 @@ test-browser: $(STAMP)
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 	env -u DATABASE_URL -u REDIS_URL CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -m browser --screenshot=only-on-failure $(PYTEST_ARGS)
+
+# Production settings on PostgreSQL + Redis, two qclusters, gunicorn with 2 workers; journeys over HTTP (tests/scale/run.py).
+test-scale: $(STAMP)
+	$(ensure_postgres)
+	@if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  command -v redis-server >/dev/null || { echo "Redis on 127.0.0.1:6379 is not answering and redis-server is not installed." >&2; exit 1; }; \
+	  echo "Redis is not answering; starting redis-server."; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  for i in $$(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done; \
+	fi
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m tests.scale.run
 
 check: $(STAMP)
 	$(BIN)/python manage.py check

@@ -234,7 +234,7 @@ EXCHANGE_BACKEND = "apps.analytics.exchange.AdminRatesBackend"
 
 # --- Files
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (apps.core.files): "public" files anybody may fetch by URL (product photos, store logos), "private"
 # ones served only by permission-checked views (return photos, import files). Local folders by default:
