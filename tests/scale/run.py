@@ -274,8 +274,9 @@ def seed() -> dict:
     service = factories.ServiceFactory(vendor=vendor, category=category, name="Scale check", slug="scale-check",
                                        base_price=Money(150000, "GNF"))
     factories.ServiceTierFactory(service=service, name="Standard", price=Money(150000, "GNF"))
-    factories.ProductFactory(vendor=vendor, category=category, name="Scale kettle", slug="scale-kettle",
-                             price=Money(90000, "GNF"), stock=5)
+    kettle = factories.ProductFactory(vendor=vendor, category=category, name="Scale kettle", slug="scale-kettle",
+                                      price=Money(90000, "GNF"), stock=5)
+    factories.ProductImageFactory(product=kettle)
     buyer = factories.UserFactory(email="buyer@scale.example", password=PASSWORD)
     staff = factories.UserFactory(email="staff@scale.example", password=PASSWORD, is_staff=True,
                                   is_superuser=True)
@@ -304,6 +305,18 @@ def buy_service_in_the_sandbox(base: str) -> str:
 def _redirected(browser: Browser, url: str) -> str | None:
     response = browser.get(url, allow_redirects=False)
     return response.headers["Location"] if response.status_code == 302 else None
+
+
+def product_photo_loads(base: str) -> str:
+    """The shop's product card shows the photo, served by the app itself with DEBUG off (no proxy here)."""
+    visitor = Browser(base)
+    match = re.search(r'<img src="(/media/products/[^"]+)"', visitor.get("/shop/").text)
+    if match is None:
+        raise Mismatch("the shop page shows no product photo")
+    photo = visitor.get(match.group(1))
+    if not photo.headers.get("Content-Type", "").startswith("image/"):
+        raise Mismatch(f"{match.group(1)} answered {photo.headers.get('Content-Type')}")
+    return match.group(1)
 
 
 def order_cash_on_delivery(base: str, email: str) -> str:
@@ -412,6 +425,7 @@ def main() -> int:
         wait_for("/health/", lambda: _answers(f"{base}/health/"), timeout=90, every=1)
         say(f"up on {base}: 2 qclusters, gunicorn with 2 workers")
 
+        say(f"product photo loads: {product_photo_loads(base)}")
         reference = buy_service_in_the_sandbox(base)
         say(f"sandbox purchase paid: {reference}")
         order = order_cash_on_delivery(base, people["buyer"])
